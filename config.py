@@ -1,0 +1,62 @@
+"""Settings. Every value can be set from an environment variable of the same name."""
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
+
+DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+
+
+def env_bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def env_int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    PORTAL_ENV = os.environ.get("PORTAL_ENV", "development")  # or "production"
+    PORTAL_NAME = os.environ.get("PORTAL_NAME", "Portail e-facturation")
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    DATABASE_URL = os.environ.get(
+        "DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "portal.sqlite3")
+    )
+
+    # Flask-Mail. With no MAIL_SERVER, e-mails land in the dev mailbox page.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = env_bool("MAIL_USE_SSL")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "no-reply@portal.localhost")
+    MAIL_TIMEOUT_SECONDS = env_int("MAIL_TIMEOUT_SECONDS", 10)
+    OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 8)
+
+    CAPTCHA_TEST_MODE = env_bool("CAPTCHA_TEST_MODE")
+    CAPTCHA_TTL_SECONDS = env_int("CAPTCHA_TTL_SECONDS", 600)
+    CAPTCHA_MAX_ATTEMPTS = env_int("CAPTCHA_MAX_ATTEMPTS", 5)
+
+    ACTIVATION_TOKEN_HOURS = env_int("ACTIVATION_TOKEN_HOURS", 24)
+
+    # Register (INSEE Sirene). "local" reads the table filled by `flask sirene import`.
+    SIRENE_PROVIDER = os.environ.get("SIRENE_PROVIDER", "local")
+    # Load the bundled demo register into an empty register table on start.
+    SIRENE_DEMO = env_bool("SIRENE_DEMO", PORTAL_ENV != "production")
+
+    BABEL_DEFAULT_LOCALE = "fr"
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "webapp" / "translations")
+    LANGUAGES = ("fr", "en")
+
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = PORTAL_ENV == "production"
+    TEMPLATES_AUTO_RELOAD = PORTAL_ENV != "production"

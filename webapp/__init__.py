@@ -1,0 +1,153 @@
+"""Application factory."""
+from pathlib import Path
+
+from flask import Flask, request, session
+from flask_babel import get_locale
+from playhouse import db_url
+
+import config as config_module
+
+from .extensions import babel, csrf, db, htmx
+from .extensions import mail as mail_extension
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start with settings that are unsafe in production."""
+
+
+def create_app(overrides=None):
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(config_module.INSTANCE_DIR),
+    )
+    app.config.from_object(config_module.Config)
+    app.config.update(overrides or {})
+    check_production_settings(app.config)
+
+    init_database(app)
+    csrf.init_app(app)
+    mail_extension.init_app(app)
+    htmx.init_app(app)
+    init_i18n(app)
+    register_blueprints(app)
+    register_cli(app)
+    register_hooks(app)
+
+    with app.app_context():
+        create_tables()
+        if app.config["SIRENE_DEMO"]:
+            from .directory import load_demo_register, register_is_empty
+
+            if register_is_empty():
+                load_demo_register(db.obj)
+    return app
+
+
+def check_production_settings(cfg):
+    if cfg["PORTAL_ENV"] != "production":
+        return
+    problems = []
+    if cfg["SECRET_KEY"] == config_module.DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
+        problems.append("SECRET_KEY must be set to a random value of 32+ characters")
+    if cfg["CAPTCHA_TEST_MODE"]:
+        problems.append("CAPTCHA_TEST_MODE must be off")
+    if not cfg["MAIL_SERVER"]:
+        problems.append("MAIL_SERVER must be set (the dev mailbox is not served in production)")
+    if problems:
+        raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
+
+
+def open_database(url):
+    if url.startswith("sqlite"):
+        path = url.split(":///", 1)[-1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return db_url.connect(
+            url,
+            pragmas={"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1},
+        )
+    return db_url.connect(url)
+
+
+def init_database(app):
+    db.initialize(open_database(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+
+def create_tables():
+    from .directory import REGISTER_MODELS
+    from .models import PORTAL_MODELS
+
+    with db.connection_context():
+        db.create_tables(PORTAL_MODELS + REGISTER_MODELS, safe=True)
+
+
+def select_locale():
+    requested = request.args.get("lang")
+    languages = babel_languages()
+    if requested in languages:
+        session["lang"] = requested
+        return requested
+    if session.get("lang") in languages:
+        return session["lang"]
+    return "fr"
+
+
+def babel_languages():
+    from flask import current_app
+
+    return current_app.config["LANGUAGES"]
+
+
+def init_i18n(app):
+    from .i18n import compile_catalogues
+
+    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.globals["get_locale"] = get_locale
+
+
+def register_blueprints(app):
+    from .account import bp as account_bp
+    from .captcha_routes import bp as captcha_bp
+    from .devmail import bp as devmail_bp
+    from .pages import bp as pages_bp
+    from .signup import bp as signup_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(signup_bp)
+    app.register_blueprint(account_bp)
+    app.register_blueprint(captcha_bp)
+    if app.config["PORTAL_ENV"] != "production":
+        app.register_blueprint(devmail_bp)
+
+
+def register_cli(app):
+    from .cli import init_db_command
+    from .directory import sirene_cli
+    from .mail import outbox_cli
+
+    app.cli.add_command(init_db_command)
+    app.cli.add_command(sirene_cli)
+    app.cli.add_command(outbox_cli)
+
+
+def register_hooks(app):
+    from .pages import register_error_pages
+    from .security_headers import add_security_headers
+
+    register_error_pages(app)
+    app.after_request(add_security_headers)

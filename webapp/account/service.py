@@ -1,0 +1,72 @@
+"""Activation, sign-in and resending the activation link."""
+from datetime import timedelta
+
+from ..extensions import db
+from ..models import Account, AttachmentRequest, AttachmentStatus, Membership, utcnow
+from ..security import (
+    consume_token,
+    find_token,
+    hash_password,
+    normalise_secret_answer,
+    password_problems,
+    verify_password,
+)
+
+RESEND_INTERVAL = timedelta(seconds=60)
+
+
+def activation_state(token):
+    """Return (AccountToken or None, state); state is valid, expired, used or unknown."""
+    return find_token(token, "activation")
+
+
+def activate_account(record, password, question, answer):
+    """Set the password and secret question; False if the link was used meanwhile."""
+    with db.atomic():
+        if not consume_token(record):
+            return False
+        account = record.account
+        account.password_hash = hash_password(password)
+        account.secret_question = question
+        account.secret_answer_hash = hash_password(normalise_secret_answer(answer))
+        account.is_active = True
+        account.activated_at = utcnow()
+        account.save()
+    return True
+
+
+def policy_problems_for(account, password):
+    return password_problems(password, account.email, (account.first_name, account.last_name))
+
+
+def authenticate(email, password):
+    """The active account for these credentials, or None. Costs one argon2 check either way."""
+    account = Account.get_or_none(Account.email == (email or "").strip().lower())
+    if account is None or not account.is_active:
+        verify_password(None, password or "")
+        return None
+    return account if verify_password(account.password_hash, password or "") else None
+
+
+def account_overview(account):
+    memberships = (
+        Membership.select(Membership, Membership.structure)
+        .where(Membership.account == account)
+        .order_by(Membership.created_at)
+    )
+    pending = AttachmentRequest.select().where(
+        (AttachmentRequest.account == account)
+        & (AttachmentRequest.status == AttachmentStatus.PENDING)
+    )
+    return list(memberships), list(pending)
+
+
+def can_resend_activation(account):
+    """Only a not-yet-active account that is not waiting for a manager's approval gets a link."""
+    if account is None or account.is_active:
+        return False
+    waiting = AttachmentRequest.select().where(
+        (AttachmentRequest.account == account)
+        & (AttachmentRequest.status == AttachmentStatus.PENDING)
+    ).exists()
+    return not waiting

@@ -1,0 +1,18 @@
+"""Gettext catalogues: the .po files are the source; .mo files are compiled from them when stale."""
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+
+def compile_catalogues(directory):
+    """Compile every stale LC_MESSAGES/*.po next to itself. A read-only install keeps its .mo."""
+    for po_path in directory.glob("*/LC_MESSAGES/*.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file)
+        try:
+            with mo_path.open("wb") as mo_file:
+                write_mo(mo_file, catalogue)
+        except OSError:
+            continue

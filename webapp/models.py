@@ -1,0 +1,157 @@
+"""The portal's own tables (the register's tables live in webapp/directory/)."""
+from datetime import datetime, timezone
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from .extensions import db
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = db
+        legacy_table_names = False
+
+
+class Account(BaseModel):
+    email = CharField(max_length=254, unique=True)  # login address, stored lower-cased
+    first_name = CharField(max_length=100)
+    last_name = CharField(max_length=100)
+    phone = CharField(max_length=32, default="")
+    contact_email = CharField(max_length=254)
+    survey_consent = BooleanField(default=False)
+    terms_accepted_at = DateTimeField()
+    password_hash = CharField(max_length=255, null=True)
+    secret_question = CharField(max_length=40, null=True)
+    secret_answer_hash = CharField(max_length=255, null=True)
+    is_active = BooleanField(default=False)
+    is_admin = BooleanField(default=False)
+    locale = CharField(max_length=5, default="fr")
+    created_at = DateTimeField(default=utcnow)
+    activated_at = DateTimeField(null=True)
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+
+class Structure(BaseModel):
+    identifier_type = CharField(max_length=32)
+    identifier = CharField(max_length=40)
+    company_name = CharField(max_length=200, default="")
+    label = CharField(max_length=200, default="")
+    email = CharField(max_length=254, default="")
+    phone = CharField(max_length=32, default="")
+    address_line = CharField(max_length=200, default="")
+    address_complement_1 = CharField(max_length=200, default="")
+    address_complement_2 = CharField(max_length=200, default="")
+    postcode = CharField(max_length=20, default="")
+    city = CharField(max_length=100, default="")
+    country = CharField(max_length=2, default="FR")
+    structure_type = CharField(max_length=32, default="")
+    person_last_name = CharField(max_length=100, default="")
+    person_first_name = CharField(max_length=100, default="")
+    non_diffusible = BooleanField(default=False)
+    feature_payment_requests = BooleanField(default=True)
+    feature_dume = BooleanField(default=False)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("identifier_type", "identifier"), True),)
+
+    @property
+    def public_name(self):
+        """The name anyone may see: never the person's name of a private person."""
+        if self.identifier_type == "PARTICULIER":
+            return self.label or self.identifier
+        return self.label or self.company_name or self.identifier
+
+
+class Role:
+    PRINCIPAL_MANAGER = "principal_manager"
+    SECONDARY_MANAGER = "secondary_manager"
+    USER = "user"
+    MANAGERS = (PRINCIPAL_MANAGER, SECONDARY_MANAGER)
+
+
+class Membership(BaseModel):
+    account = ForeignKeyField(Account, backref="memberships", on_delete="CASCADE")
+    structure = ForeignKeyField(Structure, backref="memberships", on_delete="CASCADE")
+    role = CharField(max_length=32, default=Role.USER)
+    created_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("account", "structure"), True),)
+
+
+class AttachmentStatus:
+    PENDING = "pending"
+    APPROVED = "approved"
+    REFUSED = "refused"
+
+
+class AttachmentRequest(BaseModel):
+    account = ForeignKeyField(Account, backref="attachment_requests", on_delete="CASCADE")
+    structure = ForeignKeyField(Structure, backref="attachment_requests", on_delete="CASCADE")
+    status = CharField(max_length=16, default=AttachmentStatus.PENDING, index=True)
+    created_at = DateTimeField(default=utcnow)
+    decided_at = DateTimeField(null=True)
+    decided_by = ForeignKeyField(Account, null=True, on_delete="SET NULL")
+    reason = TextField(default="")
+
+
+class AccountToken(BaseModel):
+    """A single-use link sent by e-mail. Only the SHA-256 of the token is stored."""
+
+    account = ForeignKeyField(Account, backref="tokens", on_delete="CASCADE")
+    purpose = CharField(max_length=16)  # "activation", later "reset", "invitation"
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    used_at = DateTimeField(null=True)
+
+
+class CaptchaChallenge(BaseModel):
+    public_id = CharField(max_length=43, unique=True)
+    answer_hash = CharField(max_length=64)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField(index=True)
+    attempts = IntegerField(default=0)
+    solved_at = DateTimeField(null=True)  # answered correctly, not yet spent
+    spent_at = DateTimeField(null=True)  # consumed by a form submission
+
+
+class OutboxMessage(BaseModel):
+    recipient = CharField(max_length=254)
+    subject = CharField(max_length=255)
+    body_text = TextField()
+    body_html = TextField(default="")
+    kind = CharField(max_length=40, default="")
+    created_at = DateTimeField(default=utcnow)
+    next_attempt_at = DateTimeField(default=utcnow, index=True)
+    attempts = IntegerField(default=0)
+    last_error = TextField(default="")
+    sent_at = DateTimeField(null=True, index=True)
+    failed_at = DateTimeField(null=True)
+
+
+PORTAL_MODELS = [
+    Account,
+    Structure,
+    Membership,
+    AttachmentRequest,
+    AccountToken,
+    CaptchaChallenge,
+    OutboxMessage,
+]
