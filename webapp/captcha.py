@@ -74,6 +74,8 @@ def answer_hash(public_id, answer):
 
 
 def issue_challenge():
+    # Issuing is where the table grows, so it is also where dead challenges go.
+    purge_expired()
     public_id = secrets.token_urlsafe(24)
     ttl = current_app.config["CAPTCHA_TTL_SECONDS"]
     return CaptchaChallenge.create(

@@ -118,7 +118,8 @@ def vat_country(number):
 
 
 def _validate_eu_vat(value, country):
-    value = eu_vat.compact(value) if value else value
+    # eu_vat.compact() raises on a prefix it does not know: clean the same way without it.
+    value = re.sub(r"[\s.\-/]", "", value).upper()
     if not value:
         return value, _l("Enter the EU VAT number, starting with the country code.")
     code = vat_country(value)

@@ -35,6 +35,23 @@ def common_passwords():
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
+# Digits and symbols people wrap around a common word ("!Password1234"), and the usual letter swaps.
+_WRAPPING = re.compile(r"^[\d\W_]+|[\d\W_]+$")
+_LEET = str.maketrans("@4310$5!7", "aaeiossit")
+
+
+def is_common_password(password):
+    """True for a listed password, or a listed word dressed up with digits, symbols or l33t swaps."""
+    lowered = (password or "").lower()
+    listed = common_passwords()
+    core = _WRAPPING.sub("", lowered)
+    return any(
+        candidate in listed
+        for candidate in (lowered, core, _WRAPPING.sub("", lowered.translate(_LEET)), core.translate(_LEET))
+        if candidate
+    )
+
+
 def character_kinds(password):
     return {
         "upper": any(c.isupper() for c in password),
@@ -71,8 +88,7 @@ def password_rules(password, email="", names=()):
         Rule(
             "common",
             _l("Not a common password"),
-            bool(password) and lowered not in common_passwords()
-            and re.sub(r"[\d\W_]+$", "", lowered) not in common_passwords(),
+            bool(password) and not is_common_password(password),
         ),
         Rule(
             "personal",

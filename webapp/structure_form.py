@@ -19,11 +19,38 @@ STRUCTURE_TYPES = (
 )
 
 
+# Two-letter codes CLDR names that are not countries: groupings, pseudo-locales (XA, XB) and
+# ISO 3166 "exceptionally reserved" codes (AC, CP, DG, EA, IC, TA, CQ).
+NOT_COUNTRIES = frozenset("ZZ EU EZ UN QO XA XB AC CP DG EA IC TA CQ".split())
+# Parts of EU member states that CLDR lists on their own: never "outside the EU".
+EU_TERRITORIES = frozenset("GF GP MQ RE YT MF AX".split())
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def without_control_characters(value):
+    """Single-line inputs never need control characters; a NUL would make PostgreSQL fail (a 500)."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL_CHARACTERS.sub(lambda m: " " if m.group() in "\t\r\n" else "", value)
+
+
+class CleanTextMeta:
+    """Form Meta (declare `class Meta(CleanTextMeta)`): every text field drops control characters."""
+
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, StringField):
+            filters = tuple(unbound_field.kwargs.get("filters", ())) + (without_control_characters,)
+            options = dict(options, filters=filters)
+        return super().bind_field(form, unbound_field, options)
+
+
 def country_choices(outside_eu_only=False):
     names = Locale.parse(str(get_locale())).territories
-    codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in ("ZZ", "EU", "EZ", "UN", "QO")]
+    codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES]
     if outside_eu_only:
-        codes = [c for c in codes if c not in EU_COUNTRIES]
+        codes = [c for c in codes if c not in EU_COUNTRIES and c not in EU_TERRITORIES]
     return [("", _l("Choose a country"))] + sorted(((c, names[c]) for c in codes), key=lambda p: p[1])
 
 
@@ -46,6 +73,8 @@ def check_phone(value, country="FR"):
 
 class StructureFields:
     """Mixed into a FlaskForm. Structure fields are checked by validate_structure(), per identifier type."""
+
+    Meta = CleanTextMeta
 
     identifier_type = SelectField(_l("Identifier type"), validate_choice=False)
     identifier = StringField(_l("Identifier"), validators=[Optional(), Length(max=40)])
@@ -77,6 +106,19 @@ class StructureFields:
         if kind and not self.country.data:
             self.country.data = kind.default_country
 
+    def drop_unasked_fields(self):
+        """Forget values (and errors) of structure fields the chosen type does not show: forged or stale."""
+        kind = self.chosen_type()
+        asked = {form_field_name(name) for name in (kind.fields if kind else ())}
+        if kind and kind.takes_identifier:
+            asked.add("identifier")
+        if kind and kind.fixed_structure_type:
+            asked.discard("structure_type")
+        for name in TEXT_STRUCTURE_FIELDS:
+            if name not in asked:
+                self[name].data = ""
+                self[name].errors = []
+
     def chosen_type(self):
         return identifier_type(self.identifier_type.data or "")
 
@@ -85,13 +127,23 @@ class StructureFields:
         kind = self.chosen_type()
         values = {}
         for column in kind.fields:
-            data = getattr(self, form_field_name(column)).data
-            values[column] = data.strip() if isinstance(data, str) else bool(data)
+            field = getattr(self, form_field_name(column))
+            if isinstance(field, BooleanField):
+                values[column] = bool(field.data)
+            else:  # a field absent from the POST has data None: store "", never "None"/"False"
+                values[column] = (field.data or "").strip()
         if kind.fixed_structure_type:
             values["structure_type"] = kind.fixed_structure_type
         values["feature_payment_requests"] = bool(self.feature_payment_requests.data)
         values["feature_dume"] = bool(self.feature_dume.data)
         return values
+
+
+TEXT_STRUCTURE_FIELDS = (
+    "identifier", "structure_type", "company_name", "label", "person_last_name", "person_first_name",
+    "structure_email", "structure_phone", "address_line", "address_complement_1",
+    "address_complement_2", "postcode", "city",
+)
 
 
 def form_field_name(field_name):
@@ -109,13 +161,14 @@ def validate_structure(form, check):
         return
     if check.structure is not None:
         return  # an attachment request: the structure's fields are not asked
+    form.drop_unasked_fields()
+    _validate_country(form, kind)  # first: the country of an EU VAT number comes from its prefix
     for field_name in kind.required:
         field = getattr(form, form_field_name(field_name))
         if not (field.data or "").strip():
             field.errors.append(_l("Fill in this field."))
     if form.structure_type.data and form.structure_type.data not in dict(STRUCTURE_TYPES):
         form.structure_type.errors.append(_l("Choose a structure type from the list."))
-    _validate_country(form, kind)
     country = form.country.data or "FR"
     if form.structure_email.data and not form.structure_email.errors:
         form.structure_email.data, error = check_email(form.structure_email.data.strip())

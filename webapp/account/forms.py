@@ -4,6 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..structure_form import CleanTextMeta
+
 REQUIRED = _l("Fill in this field.")
 
 SECRET_QUESTIONS = (
@@ -16,6 +18,8 @@ SECRET_QUESTIONS = (
 
 
 class ActivationForm(FlaskForm):
+    Meta = CleanTextMeta
+
     password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), Length(max=128)])
     password_confirm = PasswordField(
         _l("Confirm the new password"), validators=[DataRequired(REQUIRED), Length(max=128)]
@@ -36,5 +40,7 @@ class ActivationForm(FlaskForm):
 
 
 class SignInForm(FlaskForm):
+    Meta = CleanTextMeta
+
     email = StringField(_l("Login e-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=128)])

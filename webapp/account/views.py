@@ -11,6 +11,7 @@ from ..models import Account
 from ..rendering import render
 from ..security import password_rules
 from ..signup.service import queue_activation_link
+from ..structure_form import without_control_characters
 from . import bp
 from .forms import SECRET_QUESTIONS, ActivationForm, SignInForm
 from .service import (
@@ -36,6 +37,17 @@ def rules_context(account, password):
     return password_rules(password, account.email, (account.first_name, account.last_name))
 
 
+def check_new_password(form, account):
+    if form.password.data and not form.password.errors:
+        problems = policy_problems_for(account, form.password.data)
+        if problems:
+            form.password.errors.append(
+                _l("Your password does not follow the rules: %(rules)s.", rules="; ".join(str(p.label).lower() for p in problems))
+            )
+    if form.password.data and form.password_confirm.data and form.password.data != form.password_confirm.data:
+        form.password_confirm.errors.append(_l("The two passwords differ: type the same password twice."))
+
+
 @bp.route("/activation/<token>", methods=["GET", "POST"])
 def activate(token):
     record, state = activation_state(token)
@@ -43,19 +55,14 @@ def activate(token):
         return render("account/link_invalid.html", state=state, status=410 if record else 404)
     account = record.account
     form = ActivationForm()
-    if request.method == "POST" and form.validate():
-        problems = policy_problems_for(account, form.password.data)
-        if problems:
-            form.password.errors.append(
-                _l("Your password does not follow the rules: %(rules)s.", rules="; ".join(str(p.label).lower() for p in problems))
-            )
-        elif form.password.data != form.password_confirm.data:
-            form.password_confirm.errors.append(_l("The two passwords differ: type the same password twice."))
-        elif activate_account(record, form.password.data, form.secret_question.data, form.secret_answer.data):
+    if request.method == "POST":
+        form.validate()
+        check_new_password(form, account)  # every error at once, not one round per rule
+        if not form.errors:
+            if not activate_account(record, form.password.data, form.secret_question.data, form.secret_answer.data):
+                return render("account/link_invalid.html", state="used", status=410)
             flash(_("Your account is active. Sign in with your new password."), "success")
             return redirect(url_for("account.sign_in"), code=303)
-        else:
-            return render("account/link_invalid.html", state="used", status=410)
     status = 422 if form.errors else 200
     return render(
         "account/activate.html", status=status, form=form, account=account, token=token,
@@ -76,7 +83,8 @@ def password_rules_fragment(token):
 @bp.post("/activation/nouveau-lien")
 def resend_activation():
     """Same answer whatever the address: it never tells whether an account exists."""
-    email = (request.form.get("email") or session.get("signup_email") or "").strip().lower()
+    email = without_control_characters(request.form.get("email") or session.get("signup_email") or "")
+    email = email.strip().lower()[:254]
     last = session.get("resent_at", 0)
     if email and time.time() - last >= RESEND_INTERVAL.total_seconds():
         session["resent_at"] = time.time()
@@ -108,7 +116,10 @@ def sign_in():
 
 @bp.post("/deconnexion")
 def sign_out():
+    lang = session.get("lang")
     session.clear()
+    if lang:
+        session["lang"] = lang  # signing out does not undo the visitor's choice of language
     flash(_("You are signed out."), "info")
     return redirect(url_for("pages.home"), code=303)
 

@@ -1,0 +1,145 @@
+"""The activation link: password rules, the secret question, used and expired links, resending."""
+import re
+from datetime import timedelta
+
+import pytest
+from test_signup_submit import activation_path, rows, submit
+
+from webapp.extensions import db
+from webapp.models import Account, AccountToken, utcnow
+from webapp.security import normalise_secret_answer, verify_password
+
+HX = {"HX-Request": "true"}
+GOOD = "Correct-Horse-42x"
+
+
+@pytest.fixture
+def link(client, outbox):
+    assert submit(client).status_code == 303
+    [message] = [m for m in outbox() if m.kind == "activation_link"]
+    return activation_path(message)
+
+
+def token_of(client):
+    page = client.get("/?lang=en").get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+
+
+def activate(client, link, **changes):
+    data = {"password": GOOD, "password_confirm": GOOD, "secret_question": "first_pet",
+            "secret_answer": "  Rex  the Dog ", "csrf_token": token_of(client)}
+    data.update(changes)
+    return client.post(link, data=data)
+
+
+def errors(response):
+    return dict(re.findall(r'<li><a href="#([^"]+)">[^<]*?: ([^<]*)</a></li>', response.get_data(as_text=True)))
+
+
+def test_link_opens_the_activation_form(client, link):
+    body = client.get(link).get_data(as_text=True)
+    assert "Account activation" in body and "alice@example.fr" in body
+    assert 'name="password"' in body and 'name="secret_question"' in body and 'name="secret_answer"' in body
+
+
+def test_rules_fragment_shows_met_and_unmet(client, link):
+    headers = dict(HX, **{"X-CSRFToken": token_of(client)})
+    response = client.post(link + "/regles", data={"password": "abcdefghijkl"}, headers=headers)
+    body = response.get_data(as_text=True)
+    assert "<html" not in body and "HX-Request" in response.headers["Vary"]
+    met = re.findall(r'rule--met">.*?</span>\s*([^<]+)<', body, re.S)
+    unmet = re.findall(r'rule--unmet">.*?</span>\s*([^<]+)<', body, re.S)
+    assert [m.strip() for m in met] == ["At least 12 characters", "Not a common password",
+                                        "Does not contain your e-mail address or your name"]
+    assert [u.strip() for u in unmet] == ["At least 3 kinds among upper case, lower case, digits and special characters"]
+    body = client.post(link + "/regles", data={"password": GOOD}, headers=headers).get_data(as_text=True)
+    assert body.count("rule--met") == 4 and "rule--unmet" not in body
+
+
+def test_weak_password_is_refused_naming_the_rules(app, client, link):
+    response = activate(client, link, password="alicemartin1", password_confirm="alicemartin1")
+    assert response.status_code == 422
+    message = errors(response)["password"]
+    assert message.startswith("Your password does not follow the rules:")
+    assert "at least 3 kinds" in message and "does not contain your e-mail address or your name" in message
+    assert not rows(app, Account)[0].is_active
+
+
+def test_common_password_is_refused(client, link):
+    response = activate(client, link, password="Password1234!", password_confirm="Password1234!")
+    assert errors(response)["password"] == "Your password does not follow the rules: not a common password."
+
+
+def test_every_error_at_once(client, link):
+    response = activate(client, link, password="short", password_confirm="other", secret_question="evil",
+                        secret_answer="")
+    found = errors(response)
+    assert set(found) == {"password", "password_confirm", "secret_question", "secret_answer"}
+    assert "at least 12 characters" in found["password"]
+
+
+def test_mismatched_confirmation(app, client, link):
+    response = activate(client, link, password_confirm=GOOD + "!")
+    assert response.status_code == 422
+    assert errors(response) == {"password_confirm": "The two passwords differ: type the same password twice."}
+    assert not rows(app, Account)[0].is_active
+
+
+def test_success_activates_and_the_link_is_then_used(app, client, link):
+    response = activate(client, link)
+    assert response.status_code == 303 and response.headers["Location"].endswith("/connexion")
+    assert "Your account is active" in client.get(response.headers["Location"]).get_data(as_text=True)
+    [account] = rows(app, Account)
+    assert account.is_active and account.activated_at is not None
+    assert account.password_hash.startswith("$argon2id$") and verify_password(account.password_hash, GOOD)
+    assert account.secret_question == "first_pet"
+    assert account.secret_answer_hash.startswith("$argon2id$") and "Rex" not in account.secret_answer_hash
+    assert verify_password(account.secret_answer_hash, normalise_secret_answer("rex the dog"))
+    again = client.get(link)
+    assert again.status_code == 410 and "already been used" in again.get_data(as_text=True)
+
+
+def test_expired_link_says_so_and_offers_a_new_one(app, client, link):
+    with app.app_context(), db.connection_context():
+        AccountToken.update(expires_at=utcnow() - timedelta(minutes=1)).execute()
+    response = client.get(link)
+    body = response.get_data(as_text=True)
+    assert response.status_code == 410
+    assert "The activation link has expired" in body and "Send me a new link" in body
+    assert activate(client, link).status_code == 410
+    assert not rows(app, Account)[0].is_active
+
+
+def test_unknown_link(client):
+    response = client.get("/activation/not-a-token?lang=en")
+    assert response.status_code == 404 and "This link is not recognised" in response.get_data(as_text=True)
+
+
+def test_resend_issues_a_new_link_and_the_old_one_stops_working(app, client, link, outbox):
+    before = len(outbox())
+    response = client.post("/activation/nouveau-lien", data={"email": "ALICE@example.fr",
+                                                            "csrf_token": token_of(client)})
+    assert response.status_code == 303
+    assert "a new link has been sent" in client.get(response.headers["Location"]).get_data(as_text=True)
+    [message] = outbox()[before:]
+    assert message.kind == "activation_link" and message.recipient == "alice@example.fr"
+    assert activation_path(message) != link
+    assert client.get(link).status_code == 410
+    assert client.get(activation_path(message)).status_code == 200
+
+
+def test_resend_answers_identically_for_an_unknown_address(app, outbox):
+    def resend(email):
+        client = app.test_client()
+        response = client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": token_of(client)})
+        return response.status_code, response.headers["Location"], client.get(response.headers["Location"]).get_data(as_text=True)
+
+    signup_client = app.test_client()
+    assert submit(signup_client).status_code == 303
+    before = len(outbox())
+    known = resend("alice@example.fr")
+    after_known = len(outbox())
+    unknown = resend("nobody@example.fr")
+    assert after_known == before + 1 and len(outbox()) == after_known
+    strip = lambda page: re.sub(r'value="[^"]{20,}"|"X-CSRFToken": "[^"]+"', "", page)  # noqa: E731
+    assert known[:2] == unknown[:2] and strip(known[2]) == strip(unknown[2])

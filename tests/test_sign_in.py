@@ -1,0 +1,86 @@
+"""Signing in, "My account", signing out."""
+import re
+
+import pytest
+from test_signup_submit import activation_path, submit
+
+from webapp.extensions import db
+from webapp.models import Account
+from webapp.security import hash_password
+
+PASSWORD = "Correct-Horse-42x"
+
+
+def csrf(client, path="/?lang=en"):
+    page = client.get(path).get_data(as_text=True)
+    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+
+
+def sign_in(client, email="alice@example.fr", password=PASSWORD):
+    return client.post("/connexion", data={"email": email, "password": password, "csrf_token": csrf(client)})
+
+
+@pytest.fixture
+def active_alice(app, client, outbox):
+    assert submit(client).status_code == 303
+    link = activation_path([m for m in outbox() if m.kind == "activation_link"][0])
+    response = client.post(link, data={"password": PASSWORD, "password_confirm": PASSWORD,
+                                       "secret_question": "first_pet", "secret_answer": "Rex",
+                                       "csrf_token": csrf(client)})
+    assert response.status_code == 303
+
+
+def test_wrong_password(client, active_alice):
+    response = sign_in(client, password="Wrong-Horse-42x")
+    assert response.status_code == 422
+    assert "Wrong e-mail address or password, or account not activated yet." in response.get_data(as_text=True)
+    assert client.get("/mon-compte").status_code == 302
+
+
+def test_unknown_address_gets_the_same_message(client):
+    response = sign_in(client, email="nobody@example.fr")
+    assert response.status_code == 422
+    assert "Wrong e-mail address or password, or account not activated yet." in response.get_data(as_text=True)
+
+
+def test_inactive_account_cannot_sign_in(app, client):
+    assert submit(client).status_code == 303
+    with app.app_context(), db.connection_context():
+        Account.update(password_hash=hash_password(PASSWORD)).execute()  # a password, but not active
+    response = sign_in(client)
+    assert response.status_code == 422
+    assert client.get("/mon-compte").headers["Location"].endswith("/connexion")
+
+
+def test_success_lands_on_my_account_then_sign_out(app, client, active_alice):
+    # A second structure the account asked to join, still pending.
+    other = app.test_client()
+    assert submit(other, login_email="bob@example.fr", login_email_confirm="bob@example.fr",
+                  identifier_type="RIDET", identifier="1234567001", country="NC", postcode="98800",
+                  company_name="NOUMEA PECHE").status_code == 303
+    with app.app_context(), db.connection_context():
+        from webapp.models import AttachmentRequest, Structure
+
+        alice = Account.get(Account.email == "alice@example.fr")
+        AttachmentRequest.create(account=alice, structure=Structure.get(Structure.identifier == "1234567001"))
+
+    response = sign_in(client, email=" Alice@Example.fr ")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/mon-compte")
+    body = client.get("/mon-compte?lang=en").get_data(as_text=True)
+    assert "My account" in body and "Alice Martin" in body and "alice@example.fr" in body
+    assert "What was the name of your first pet?" in body
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", row).split()) for row in re.findall(r"<tr>(.*?)</tr>", body, re.S)]
+    assert "ATELIERS DU LAMPADAIRE BLEU 90110001600012 Principal manager Active" in rows
+    assert "NOUMEA PECHE 1234567001 User Attachment request awaiting a manager's approval" in rows
+    assert "Sign out" in body
+
+    response = client.post("/deconnexion", data={"csrf_token": csrf(client, "/mon-compte")})
+    assert response.status_code == 303
+    assert "You are signed out." in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert client.get("/mon-compte").status_code == 302
+
+
+def test_sign_out_needs_csrf(client, active_alice):
+    assert sign_in(client).status_code == 303
+    assert client.post("/deconnexion").status_code == 400
+    assert client.get("/mon-compte").status_code == 200
