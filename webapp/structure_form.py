@@ -7,6 +7,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from .identifiers import EU_COUNTRIES, IDENTIFIER_TYPES, identifier_type, vat_country
@@ -44,6 +45,11 @@ class CleanTextMeta:
             filters = tuple(unbound_field.kwargs.get("filters", ())) + (without_control_characters,)
             options = dict(options, filters=filters)
         return super().bind_field(form, unbound_field, options)
+
+
+def select_choices(pairs):
+    """(value, label) pairs as WTForms options."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 def country_choices(outside_eu_only=False):
@@ -97,12 +103,14 @@ class StructureFields:
     feature_dume = BooleanField(_l("Create and/or consult DUME"))
 
     def setup_structure_choices(self):
-        self.identifier_type.choices = [("", _l("Choose an identifier type"))] + [
-            (t.code, t.label) for t in IDENTIFIER_TYPES
-        ]
-        self.structure_type.choices = [("", _l("Choose a structure type"))] + list(STRUCTURE_TYPES)
+        self.identifier_type.choices = select_choices(
+            [("", _l("Choose an identifier type"))] + [(t.code, t.label) for t in IDENTIFIER_TYPES]
+        )
+        self.structure_type.choices = select_choices([("", _l("Choose a structure type"))] + list(STRUCTURE_TYPES))
         kind = self.chosen_type()
-        self.country.choices = country_choices(outside_eu_only=kind is not None and kind.code == "HORS_UE")
+        self.country.choices = select_choices(
+            country_choices(outside_eu_only=kind is not None and kind.code == "HORS_UE")
+        )
         if kind and not self.country.data:
             self.country.data = kind.default_country
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..structure_form import CleanTextMeta
+from ..structure_form import CleanTextMeta, select_choices
 
 REQUIRED = _l("Fill in this field.")
 
@@ -26,7 +26,7 @@ class ActivationForm(FlaskForm):
     )
     secret_question = SelectField(
         _l("Secret question"),
-        choices=[("", _l("Choose a question"))] + list(SECRET_QUESTIONS),
+        choices=select_choices([("", _l("Choose a question"))] + list(SECRET_QUESTIONS)),
         validators=[DataRequired(_l("Choose a question from the list."))],
         validate_choice=False,
     )
