@@ -37,6 +37,9 @@ class Account(BaseModel):
     secret_answer_hash = CharField(max_length=255, null=True)
     is_active = BooleanField(default=False)
     is_admin = BooleanField(default=False)
+    # Bumped to end every session of the account (password reset, password change).
+    session_version = IntegerField(default=1)
+    totp_secret = CharField(max_length=64, null=True)  # authenticator app, once confirmed
     locale = CharField(max_length=5, default="fr")
     created_at = DateTimeField(default=utcnow)
     activated_at = DateTimeField(null=True)
@@ -109,13 +112,72 @@ class AttachmentRequest(BaseModel):
     decided_at = DateTimeField(null=True)
     decided_by = ForeignKeyField(Account, null=True, on_delete="SET NULL")
     reason = TextField(default="")
+    reminded_at = DateTimeField(null=True)  # last reminder e-mailed to the managers
+
+
+class StructureEvent(BaseModel):
+    """What happened to a structure, who did it and when: kept even when accounts are deleted."""
+
+    structure = ForeignKeyField(Structure, backref="events", on_delete="CASCADE")
+    actor = ForeignKeyField(Account, null=True, on_delete="SET NULL")
+    actor_email = CharField(max_length=254, default="")
+    action = CharField(max_length=40)  # attachment_approved, attachment_refused, role_changed ...
+    subject_email = CharField(max_length=254, default="")
+    detail = TextField(default="")
+    created_at = DateTimeField(default=utcnow)
+
+
+class Invitation(BaseModel):
+    """A manager's invitation to join a structure; only the SHA-256 of the link's token is stored."""
+
+    structure = ForeignKeyField(Structure, backref="invitations", on_delete="CASCADE")
+    email = CharField(max_length=254)
+    invited_by = ForeignKeyField(Account, null=True, on_delete="SET NULL")
+    token_hash = CharField(max_length=64, unique=True)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    accepted_at = DateTimeField(null=True)
+    accepted_by = ForeignKeyField(Account, null=True, on_delete="SET NULL")
+
+
+class StructureWorkspace(BaseModel):
+    """A workspace a structure offers to its users (chosen by its managers)."""
+
+    structure = ForeignKeyField(Structure, backref="workspaces", on_delete="CASCADE")
+    code = CharField(max_length=40)
+    offered = BooleanField(default=True)
+
+    class Meta:
+        indexes = ((("structure", "code"), True),)
+
+
+class OpenedWorkspace(BaseModel):
+    """A workspace a member opened for themself."""
+
+    membership = ForeignKeyField(Membership, backref="opened_workspaces", on_delete="CASCADE")
+    code = CharField(max_length=40)
+    opened_at = DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("membership", "code"), True),)
+
+
+class SignInCode(BaseModel):
+    """Second sign-in step: a 6-digit code sent by e-mail, stored hashed, single-use."""
+
+    account = ForeignKeyField(Account, backref="sign_in_codes", on_delete="CASCADE")
+    code_hash = CharField(max_length=64)
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+    attempts = IntegerField(default=0)
+    used_at = DateTimeField(null=True)
 
 
 class AccountToken(BaseModel):
     """A single-use link sent by e-mail. Only the SHA-256 of the token is stored."""
 
     account = ForeignKeyField(Account, backref="tokens", on_delete="CASCADE")
-    purpose = CharField(max_length=16)  # "activation", later "reset", "invitation"
+    purpose = CharField(max_length=16)  # "activation" or "reset"
     token_hash = CharField(max_length=64, unique=True)
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
@@ -154,4 +216,9 @@ PORTAL_MODELS = [
     AccountToken,
     CaptchaChallenge,
     OutboxMessage,
+    StructureEvent,
+    Invitation,
+    StructureWorkspace,
+    OpenedWorkspace,
+    SignInCode,
 ]

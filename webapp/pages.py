@@ -18,6 +18,10 @@ def terms():
 
 
 def register_error_pages(app):
+    @app.errorhandler(403)
+    def forbidden(error):
+        return render("errors/403.html", status=403)
+
     @app.errorhandler(404)
     def not_found(error):
         return render("errors/404.html", status=404)

@@ -1,0 +1,51 @@
+"""Who is signed in, and what they may do: every view checks rights here, never trusting URL ids."""
+from functools import wraps
+
+from flask import abort, g, redirect, request, url_for
+
+from .models import Membership, Role, Structure
+
+
+def login_required(view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if g.get("account") is None:
+            return redirect(url_for("account.sign_in", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def membership_of(account, structure):
+    if account is None or structure is None:
+        return None
+    return Membership.get_or_none((Membership.account == account) & (Membership.structure == structure))
+
+
+def structure_for_member(structure_id):
+    """The structure if the signed-in account belongs to it, else 403 (404 for unknown ids)."""
+    structure = Structure.get_or_none(Structure.id == structure_id)
+    if structure is None:
+        abort(404)
+    membership = membership_of(g.account, structure)
+    if membership is None:
+        abort(403)
+    return structure, membership
+
+
+def structure_for_manager(structure_id):
+    """The structure if the signed-in account manages it (or is a portal administrator), else 403."""
+    structure, membership = structure_for_member_or_admin(structure_id)
+    if not (g.account.is_admin or (membership is not None and membership.role in Role.MANAGERS)):
+        abort(403)
+    return structure, membership
+
+
+def structure_for_member_or_admin(structure_id):
+    structure = Structure.get_or_none(Structure.id == structure_id)
+    if structure is None:
+        abort(404)
+    membership = membership_of(g.account, structure)
+    if membership is None and not g.account.is_admin:
+        abort(403)
+    return structure, membership
