@@ -66,3 +66,56 @@ def write_units(path, rows, header=UNIT_HEADER):
 def write_establishments(path, rows, header=ESTABLISHMENT_HEADER):
     path.write_text(stock_text(header, rows), encoding="utf-8")
     return path
+
+
+class FakeApi:
+    """A local HTTP server standing in for a register API: `routes[path_with_query] = (status,
+    json_body, delay_seconds)`; every request is kept in `requests` as (path, headers)."""
+
+    def __init__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        api = self
+        self.routes, self.requests = {}, []
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's naming)
+                import json
+                import time
+
+                api.requests.append((self.path, self.headers))  # case-insensitive
+                status, body, delay = api.routes.get(self.path, (404, {"header": {
+                    "statut": 404, "message": "Aucun élément trouvé"}}, 0))
+                if delay:
+                    time.sleep(delay)
+                data = json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json;charset=utf-8")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass  # the client gave up (timeout test)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.server.block_on_close = False  # a sleeping handler must not hold the test up
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def fake_api():
+    api = FakeApi()
+    yield api
+    api.close()

@@ -25,6 +25,14 @@ from webapp.directory.importer import UnrecognisedStockFile, read_kind
 from webapp.directory.models import SireneEstablishment, SireneLegalUnit
 
 
+@pytest.fixture(params=["inline", "parallel"])
+def reading(request, monkeypatch):
+    """Run the test with the file read in this process, then by the reader process (pipeline.py)."""
+    if request.param == "parallel":
+        monkeypatch.setattr("webapp.directory.importer.PARALLEL_MIN_BYTES", 0)
+    return request.param
+
+
 def stored_sirens():
     return sorted(u.siren for u in SireneLegalUnit.select())
 
@@ -66,7 +74,7 @@ def test_unrecognised_file_raises_before_anything_is_written(register_db, tmp_pa
     assert not SireneLegalUnit.table_exists()
 
 
-def test_zip_input(register_db, tmp_path):
+def test_zip_input(register_db, reading, tmp_path):
     csv_path = write_establishments(tmp_path / "StockEtablissement_utf8.csv", [establishment("90220004")])
     archive = tmp_path / "StockEtablissement_utf8.zip"
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -76,7 +84,7 @@ def test_zip_input(register_db, tmp_path):
     assert SireneEstablishment.get_by_id(siret_of("90220004")).city == "PARIS"
 
 
-def test_malformed_rows_are_counted_by_reason_and_skipped(register_db, tmp_path):
+def test_malformed_rows_are_counted_by_reason_and_skipped(register_db, reading, tmp_path):
     good = establishment("90220005")
     bad_key = establishment("90220006")
     bad_key["siret"] = bad_key["siret"][:-1] + str((int(bad_key["siret"][-1]) + 1) % 10)
@@ -98,7 +106,7 @@ def test_malformed_rows_are_counted_by_reason_and_skipped(register_db, tmp_path)
     assert [e.siret for e in SireneEstablishment.select()] == [good["siret"]]
 
 
-def test_bad_siren_and_la_poste_rule(register_db, tmp_path):
+def test_bad_siren_and_la_poste_rule(register_db, reading, tmp_path):
     la_poste = "35600000000024"  # digit sum 20: valid by La Poste's rule only
     assert not luhn.is_valid(la_poste)
     rows = [unit("90220010"), unit("90220011", siren="123456789")]
@@ -123,7 +131,7 @@ def test_reimport_replaces_only_its_kind(register_db, tmp_path):
     assert "sireneestablishment_siren" in indexes
 
 
-def test_failed_import_leaves_previous_data_queryable(register_db, tmp_path, monkeypatch):
+def test_failed_import_leaves_previous_data_queryable(register_db, reading, tmp_path, monkeypatch):
     monkeypatch.setattr("webapp.directory.importer.BATCH_SIZE", 2)
     write_units(tmp_path / "old.csv", [unit("90220015")])
     import_stock_files([tmp_path / "old.csv"], register_db)
@@ -141,7 +149,7 @@ def test_failed_import_leaves_previous_data_queryable(register_db, tmp_path, mon
     assert not register_db.table_exists("sirene_legal_unit_staging")
 
 
-def test_progress_reports_rows_and_time(register_db, tmp_path, monkeypatch):
+def test_progress_reports_rows_and_time(register_db, reading, tmp_path, monkeypatch):
     monkeypatch.setattr("webapp.directory.importer.BATCH_SIZE", 3)
     write_units(tmp_path / "u.csv", [unit(f"9023{n:04d}") for n in range(7)])
     reports = []
@@ -161,3 +169,42 @@ def test_import_works_on_a_plain_database_object(tmp_path):
     path = write_units(tmp_path / "u.csv", [unit("90220031")])
     assert import_stock_files([path], database).files[0].rows_kept == 1
     assert database.execute_sql("select siren from sirene_legal_unit").fetchall() == [(siren_of("90220031"),)]
+
+
+def test_invalid_utf8_far_into_a_big_file(register_db, tmp_path, reading):
+    rows = [establishment(f"9030{n:04d}") for n in range(1500)]  # about 200 KB: several decode chunks
+    text = stock_text(ESTABLISHMENT_HEADER, rows).encode("utf-8")
+    lines = text.split(b"\n")
+    lines[1200] = lines[1200].replace(b"PARIS", b"PAR\xe9IS")
+    lines[1201] = lines[1201].replace(b"DU TEST", b"DU T\xffEST")
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"\n".join(lines))
+    summary = import_stock_files([path], register_db).files[0]
+    assert (summary.rows_read, summary.rows_kept, dict(summary.rejected)) == (1500, 1498, {"invalid_utf8": 2})
+
+
+def test_missing_optional_columns_are_stored_empty(register_db, tmp_path, reading):
+    header = [c for c in ESTABLISHMENT_HEADER if c not in ("enseigne1Etablissement", "dateCreationEtablissement")]
+    path = write_establishments(tmp_path / "e.csv", [establishment("90300001")], header=header)
+    assert import_stock_files([path], register_db).files[0].rows_kept == 1
+    stored = SireneEstablishment.get_by_id(siret_of("90300001"))
+    assert (stored.sign, stored.created_on, stored.is_head_office, stored.city) == ("", None, True, "PARIS")
+
+
+def test_head_office_flag_and_dates_are_converted(register_db, tmp_path):
+    rows = [establishment("90300002", etablissementSiege="false", dateCreationEtablissement="2019-05-04"),
+            establishment("90300003", etablissementSiege=" TRUE ", dateCreationEtablissement=" ")]
+    import_stock_files([write_establishments(tmp_path / "e.csv", rows)], register_db)
+    first, second = (SireneEstablishment.get_by_id(siret_of(b)) for b in ("90300002", "90300003"))
+    assert (first.is_head_office, str(first.created_on)) == (False, "2019-05-04")
+    assert (second.is_head_office, second.created_on) == (True, None)
+
+
+def test_progress_line_shows_rate_and_time_left():
+    from webapp.directory.cli import progress_line
+    from webapp.directory.importer import FileSummary
+
+    line = progress_line(FileSummary("f", "establishment", rows_read=500_000, seconds=2.0,
+                                     bytes_read=250, bytes_total=1000))
+    assert "25%" in line and "500,000 rows" in line and "250,000 rows/s" in line and "ETA 0m06s" in line
+    assert progress_line(FileSummary("f", "legal_unit", seconds=1.0, done=True)).endswith("done")

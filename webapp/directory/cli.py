@@ -1,4 +1,5 @@
 """`flask sirene ...`: fill the register from the INSEE stock files or from the demo data."""
+import sys
 import time
 
 import click
@@ -13,23 +14,44 @@ sirene_cli = AppGroup("sirene", help="Business register (INSEE Sirene stock file
 PROGRESS_EVERY_SECONDS = 2.0
 
 
-class ProgressPrinter:
-    """Prints a progress line at most every PROGRESS_EVERY_SECONDS, with the rows/s rate."""
+def format_duration(seconds):
+    seconds = int(seconds)
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m" if seconds >= 3600 else f"{seconds // 60}m{seconds % 60:02d}s"
 
-    def __init__(self, every=PROGRESS_EVERY_SECONDS):
+
+def progress_line(file_summary, width=24):
+    """'establishment [#####-----] 42% 1,234,567 rows 250,000 rows/s ETA 1m20s'."""
+    done = file_summary.bytes_read / file_summary.bytes_total if file_summary.bytes_total else 0.0
+    done = min(1.0, 1.0 if file_summary.done else done)
+    rate = file_summary.rows_read / file_summary.seconds if file_summary.seconds else 0
+    filled = int(done * width)
+    eta = file_summary.seconds * (1 - done) / done if 0 < done < 1 else 0
+    return (f"  {file_summary.kind} [{'#' * filled}{'-' * (width - filled)}] {done:4.0%} "
+            f"{file_summary.rows_read:,} rows {rate:,.0f} rows/s "
+            + ("done" if file_summary.done else f"ETA {format_duration(eta)}"))
+
+
+class ProgressPrinter:
+    """A progress bar with rows/s and the time left, redrawn at most every PROGRESS_EVERY_SECONDS
+    (in place on a terminal, one line each time otherwise)."""
+
+    def __init__(self, every=PROGRESS_EVERY_SECONDS, stream=None):
         self.every = every
         self.last = 0.0
+        self.stream = stream or sys.stderr
+        self.in_place = self.stream.isatty()
 
     def __call__(self, file_summary):
         now = time.monotonic()
-        if now - self.last < self.every:
+        if now - self.last < self.every and not file_summary.done:
             return
         self.last = now
-        rate = file_summary.rows_read / file_summary.seconds if file_summary.seconds else 0
-        click.echo(
-            f"  {file_summary.kind}: {file_summary.rows_read:,} rows read, "
-            f"{file_summary.rows_kept:,} kept ({rate:,.0f} rows/s)"
-        )
+        line = progress_line(file_summary)
+        if self.in_place:
+            self.stream.write("\r" + line.ljust(100) + ("\n" if file_summary.done else ""))
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
 
 
 def echo_summary(summary):

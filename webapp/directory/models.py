@@ -3,6 +3,8 @@
 Values are stored as INSEE wrote them (a masked value stays "[ND]"): the record builder decides what a
 user may see, so the tables stay a faithful copy of the stock files.
 """
+from collections import namedtuple
+
 from peewee import BooleanField, CharField, DateField, Model
 
 from webapp.extensions import db
@@ -94,3 +96,8 @@ ESTABLISHMENT_COLUMNS = {
 }
 
 REGISTER_MODELS = [SireneLegalUnit, SireneEstablishment]
+
+# Plain rows with the models' field names: what the local fast path and the API providers hand to
+# build_record() (a peewee instance would do too, at several times the cost).
+LegalUnitRow = namedtuple("LegalUnitRow", UNIT_COLUMNS)
+EstablishmentRow = namedtuple("EstablishmentRow", ESTABLISHMENT_COLUMNS)

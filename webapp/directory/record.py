@@ -91,10 +91,11 @@ class _Masking:
 
     def take(self, name, *values):
         """The values, stripped, or all "" (and `name` noted) when any is masked."""
-        if any(is_masked(v) for v in values):
+        stripped = tuple([(v or "").strip() for v in values])
+        if MASKED in stripped:
             self.fields.add(name)
-            return tuple("" for _ in values)
-        return tuple((v or "").strip() for v in values)
+            return ("",) * len(values)
+        return stripped
 
     def first(self, name, *candidates):
         """The first non-empty, unmasked candidate; note `name` if only masked ones were found."""
