@@ -45,11 +45,33 @@ class Config:
     CAPTCHA_MAX_ATTEMPTS = env_int("CAPTCHA_MAX_ATTEMPTS", 5)
 
     ACTIVATION_TOKEN_HOURS = env_int("ACTIVATION_TOKEN_HOURS", 24)
+    ATTACHMENT_REMINDER_DAYS = env_int("ATTACHMENT_REMINDER_DAYS", 7)
+
+    # Second sign-in step: "mandatory" (e-mail code, or the authenticator app once set up),
+    # "optional" (only for users who turned it on in "My account") or "off".
+    TWO_FACTOR = os.environ.get("TWO_FACTOR", "mandatory" if PORTAL_ENV == "production" else "optional")
+    SIGN_IN_CODE_MINUTES = env_int("SIGN_IN_CODE_MINUTES", 10)
+    SIGN_IN_CODE_MAX_ATTEMPTS = env_int("SIGN_IN_CODE_MAX_ATTEMPTS", 5)
+    RESET_TOKEN_HOURS = env_int("RESET_TOKEN_HOURS", 1)
+    RESET_MAX_ANSWER_ATTEMPTS = env_int("RESET_MAX_ANSWER_ATTEMPTS", 5)  # then the reset link dies
+    # One activation link, reset link or sign-in code per address in this interval.
+    RESEND_INTERVAL_SECONDS = env_int("RESEND_INTERVAL_SECONDS", 60)
 
     # Register (INSEE Sirene). "local" reads the table filled by `flask sirene import`.
     SIRENE_PROVIDER = os.environ.get("SIRENE_PROVIDER", "local")
     # Load the bundled demo register into an empty register table on start.
     SIRENE_DEMO = env_bool("SIRENE_DEMO", PORTAL_ENV != "production")
+    # SIRENE_PROVIDER may name a fallback chain, e.g. "local,insee": the first provider that has
+    # the record wins, "unknown" passes to the next one.
+    INSEE_API_URL = os.environ.get("INSEE_API_URL", "https://api.insee.fr/api-sirene/3.11")
+    INSEE_API_KEY = os.environ.get("INSEE_API_KEY", "")  # sent as X-INSEE-Api-Key-Integration
+    SIRENE_RECHERCHE_API_URL = os.environ.get(
+        "SIRENE_RECHERCHE_API_URL", "https://recherche-entreprises.api.gouv.fr"
+    )
+    SIRENE_TIMEOUT_SECONDS = float(os.environ.get("SIRENE_TIMEOUT_SECONDS") or 4)  # connect + read
+    SIRENE_CACHE_SIZE = env_int("SIRENE_CACHE_SIZE", 1024)  # API answers kept; 0: no cache
+    SIRENE_CACHE_TTL_SECONDS = env_int("SIRENE_CACHE_TTL_SECONDS", 3600)
+    SIRENE_CACHE_NEGATIVE_TTL_SECONDS = env_int("SIRENE_CACHE_NEGATIVE_TTL_SECONDS", 60)
 
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "webapp" / "translations")

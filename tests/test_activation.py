@@ -115,7 +115,20 @@ def test_unknown_link(client):
     assert response.status_code == 404 and "This link is not recognised" in response.get_data(as_text=True)
 
 
+def age_links(app, seconds=61):
+    """Make every link older, as if the resend interval had passed."""
+    with app.app_context(), db.connection_context():
+        for token in AccountToken.select():
+            token.created_at -= timedelta(seconds=seconds)
+            token.save()
+
+
+def resend(client, email="alice@example.fr"):
+    return client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": token_of(client)})
+
+
 def test_resend_issues_a_new_link_and_the_old_one_stops_working(app, client, link, outbox):
+    age_links(app)
     before = len(outbox())
     response = client.post("/activation/nouveau-lien", data={"email": "ALICE@example.fr",
                                                             "csrf_token": token_of(client)})
@@ -136,6 +149,7 @@ def test_resend_answers_identically_for_an_unknown_address(app, outbox):
 
     signup_client = app.test_client()
     assert submit(signup_client).status_code == 303
+    age_links(app)
     before = len(outbox())
     known = resend("alice@example.fr")
     after_known = len(outbox())
@@ -143,3 +157,53 @@ def test_resend_answers_identically_for_an_unknown_address(app, outbox):
     assert after_known == before + 1 and len(outbox()) == after_known
     strip = lambda page: re.sub(r'value="[^"]{20,}"|"X-CSRFToken": "[^"]+"', "", page)  # noqa: E731
     assert known[:2] == unknown[:2] and strip(known[2]) == strip(unknown[2])
+
+
+def test_resend_is_throttled_per_address_not_per_session(app, client, link, outbox):
+    """A fresh session (no cookie) does not get round the interval: it is checked in the database."""
+    before = len(outbox())
+    first = resend(app.test_client())  # the sign-up's link is younger than RESEND_INTERVAL_SECONDS
+    assert first.status_code == 303 and len(outbox()) == before
+    assert client.get(link).status_code == 200  # the link still works
+    age_links(app)
+    assert resend(app.test_client()).status_code == 303 and len(outbox()) == before + 1
+    again = resend(app.test_client())
+    assert again.status_code == 303 and len(outbox()) == before + 1
+    body = app.test_client().get(again.headers["Location"] + "?lang=en").get_data(as_text=True)
+    assert "Sign in" in body
+
+
+def test_resend_from_the_expired_link_page(app, client, link, outbox):
+    with app.app_context(), db.connection_context():
+        AccountToken.update(expires_at=utcnow() - timedelta(minutes=1),
+                            created_at=utcnow() - timedelta(hours=25)).execute()
+    page = client.get(link).get_data(as_text=True)
+    assert 'action="/activation/nouveau-lien"' in page
+    before = len(outbox())
+    response = resend(client)
+    assert response.status_code == 303
+    [message] = outbox()[before:]
+    assert client.get(activation_path(message)).status_code == 200
+
+
+def test_resend_from_the_check_mail_page_uses_the_signup_address(app, client, link, outbox):
+    page = client.get("/inscription/verifiez-votre-messagerie?lang=en")
+    assert 'action="/activation/nouveau-lien"' in page.get_data(as_text=True)
+    age_links(app)
+    before = len(outbox())
+    response = client.post("/activation/nouveau-lien", data={"csrf_token": token_of(client)})
+    assert response.status_code == 303 and "a new link has been sent" in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    [message] = outbox()[before:]
+    assert message.recipient == "alice@example.fr"
+
+
+def test_resend_needs_csrf(client, link, outbox):
+    before = len(outbox())
+    assert client.post("/activation/nouveau-lien", data={"email": "alice@example.fr"}).status_code == 400
+    assert len(outbox()) == before
+
+
+@pytest.mark.parametrize("email", ["", "x" * 400, "\x00bad@example.fr", "alice@example.fr\r\nBcc: x@y.z"])
+def test_resend_accepts_any_input_without_error(client, email):
+    assert resend(client, email).status_code == 303

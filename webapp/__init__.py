@@ -125,12 +125,20 @@ def register_blueprints(app):
     from .captcha_routes import bp as captcha_bp
     from .devmail import bp as devmail_bp
     from .pages import bp as pages_bp
+    from .new_structure import bp as new_structure_bp
     from .signup import bp as signup_bp
+    from .structure_directory import bp as structure_directory_bp
+    from .structures import bp as structures_bp
+    from .workspaces import bp as workspaces_bp
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(signup_bp)
     app.register_blueprint(account_bp)
     app.register_blueprint(captcha_bp)
+    app.register_blueprint(new_structure_bp)
+    app.register_blueprint(workspaces_bp)
+    app.register_blueprint(structure_directory_bp)
+    app.register_blueprint(structures_bp)
     if app.config["PORTAL_ENV"] != "production":
         app.register_blueprint(devmail_bp)
 
@@ -139,10 +147,13 @@ def register_cli(app):
     from .cli import init_db_command
     from .directory import sirene_cli
     from .mail import outbox_cli
+    from .structures.cli import admin_cli, attachments_cli
 
     app.cli.add_command(init_db_command)
     app.cli.add_command(sirene_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(attachments_cli)
+    app.cli.add_command(admin_cli)
 
 
 def register_hooks(app):

@@ -40,6 +40,8 @@ class Account(BaseModel):
     # Bumped to end every session of the account (password reset, password change).
     session_version = IntegerField(default=1)
     totp_secret = CharField(max_length=64, null=True)  # authenticator app, once confirmed
+    totp_last_step = IntegerField(null=True)  # last accepted TOTP time step: a code works once
+    email_codes_enabled = BooleanField(default=False)  # opted in to e-mailed codes (TWO_FACTOR optional)
     locale = CharField(max_length=5, default="fr")
     created_at = DateTimeField(default=utcnow)
     activated_at = DateTimeField(null=True)
@@ -182,6 +184,7 @@ class AccountToken(BaseModel):
     created_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
     used_at = DateTimeField(null=True)
+    attempts = IntegerField(default=0)  # wrong secret answers on a reset link
 
 
 class CaptchaChallenge(BaseModel):

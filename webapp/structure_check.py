@@ -22,7 +22,7 @@ PREFILL = {
 
 @dataclass
 class IdentifierCheck:
-    status: str  # empty, invalid, unknown, closed, found, existing, valid, unavailable, no_identifier
+    status: str  # no_type, empty, invalid, unknown, closed, found, existing, valid, unavailable, no_identifier
     identifier: str = ""
     message: str = ""
     record: object = None
@@ -44,6 +44,8 @@ def existing_structure(type_code, identifier):
 
 def check_identifier(type_code, raw):
     kind = identifier_type(type_code)
+    if not type_code:
+        return IdentifierCheck("no_type")  # nothing chosen yet: nothing to say
     if kind is None:
         return IdentifierCheck("invalid", message=_l("Choose the type of identifier of your structure."))
     if not kind.takes_identifier:

@@ -2,4 +2,5 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__)
 
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+# Routes and hooks register themselves on bp.
+from . import sessions, views, views_profile, views_reset, views_sign_in, views_two_factor  # noqa: E402,F401

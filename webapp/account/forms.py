@@ -1,9 +1,10 @@
-"""Activation (password + secret question) and sign-in forms."""
+"""Activation, sign-in (both steps), forgotten-password and reset forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import HiddenField, PasswordField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
+from ..security import password_problems
 from ..structure_form import CleanTextMeta, select_choices
 
 REQUIRED = _l("Fill in this field.")
@@ -17,13 +18,16 @@ SECRET_QUESTIONS = (
 )
 
 
-class ActivationForm(FlaskForm):
-    Meta = CleanTextMeta
+class NewPasswordFields:
+    """The new password and its confirmation; check_new_password() applies the policy."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(REQUIRED), Length(max=128)])
     password_confirm = PasswordField(
         _l("Confirm the new password"), validators=[DataRequired(REQUIRED), Length(max=128)]
     )
+
+
+class SecretQuestionFields:
     secret_question = SelectField(
         _l("Secret question"),
         choices=select_choices([("", _l("Choose a question"))] + list(SECRET_QUESTIONS)),
@@ -34,9 +38,24 @@ class ActivationForm(FlaskForm):
 
     def validate_secret_question(self, field):
         if field.data not in dict(SECRET_QUESTIONS):
-            from wtforms import ValidationError
-
             raise ValidationError(_l("Choose a question from the list."))
+
+
+def check_new_password(form, account):
+    """Adds the policy's and the confirmation's errors to the form: every error at once."""
+    if form.password.data and not form.password.errors:
+        problems = password_problems(form.password.data, account.email, (account.first_name, account.last_name))
+        if problems:
+            form.password.errors.append(
+                _l("Your password does not follow the rules: %(rules)s.",
+                   rules="; ".join(str(p.label).lower() for p in problems))
+            )
+    if form.password.data and form.password_confirm.data and form.password.data != form.password_confirm.data:
+        form.password_confirm.errors.append(_l("The two passwords differ: type the same password twice."))
+
+
+class ActivationForm(NewPasswordFields, SecretQuestionFields, FlaskForm):
+    Meta = CleanTextMeta
 
 
 class SignInForm(FlaskForm):
@@ -44,3 +63,27 @@ class SignInForm(FlaskForm):
 
     email = StringField(_l("Login e-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(REQUIRED), Length(max=128)])
+    next = HiddenField()
+
+
+class SignInCodeForm(FlaskForm):
+    Meta = CleanTextMeta
+
+    code = StringField(_l("Sign-in code"), validators=[DataRequired(REQUIRED), Length(max=20)])
+
+
+class ForgotPasswordForm(FlaskForm):
+    Meta = CleanTextMeta
+
+    email = StringField(_l("Login e-mail address"), validators=[DataRequired(REQUIRED), Length(max=254)])
+
+
+class ResetPasswordForm(NewPasswordFields, FlaskForm):
+    Meta = CleanTextMeta
+
+    secret_answer = StringField(
+        _l("Answer to your secret question"), validators=[DataRequired(REQUIRED), Length(max=100)]
+    )
+
+    def summary_fields(self):
+        return [self.secret_answer, self.password, self.password_confirm]

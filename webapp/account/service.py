@@ -1,8 +1,10 @@
 """Activation, sign-in and resending the activation link."""
 from datetime import timedelta
 
+from flask import current_app
+
 from ..extensions import db
-from ..models import Account, AttachmentRequest, AttachmentStatus, Membership, utcnow
+from ..models import Account, AccountToken, AttachmentRequest, AttachmentStatus, Membership, utcnow
 from ..security import (
     consume_token,
     find_token,
@@ -11,9 +13,6 @@ from ..security import (
     password_problems,
     verify_password,
 )
-
-RESEND_INTERVAL = timedelta(seconds=60)
-
 
 def activation_state(token):
     """Return (AccountToken or None, state); state is valid, expired, used or unknown."""
@@ -70,3 +69,22 @@ def can_resend_activation(account):
         & (AttachmentRequest.status == AttachmentStatus.PENDING)
     ).exists()
     return not waiting
+
+
+def issued_recently(account, purpose):
+    """True while the account's latest link of this purpose is younger than RESEND_INTERVAL_SECONDS.
+
+    Checked in the database, per address: a new browser session does not reset it.
+    """
+    latest = (
+        AccountToken.select(AccountToken.created_at)
+        .where((AccountToken.account == account) & (AccountToken.purpose == purpose))
+        .order_by(AccountToken.created_at.desc())
+        .first()
+    )
+    interval = timedelta(seconds=current_app.config["RESEND_INTERVAL_SECONDS"])
+    return latest is not None and utcnow() - latest.created_at < interval
+
+
+def find_account(email):
+    return Account.get_or_none(Account.email == (email or "").strip().lower()[:254])

@@ -132,5 +132,5 @@ def queue_account_exists_notice(account):
         locale=account.locale,
         account=account,
         sign_in_url=base + url_for("account.sign_in"),
-        reset_url=None,  # password reset arrives with the after-sign-up issue
+        reset_url=base + url_for("account.forgot_password"),  # asks the address, then e-mails a link
     )

@@ -6,9 +6,9 @@ from flask_babel import lazy_gettext as _l
 from .. import captcha
 from ..mail import deliver_after_commit
 from ..rendering import render
-from ..identifiers import vat_country
-from ..structure_check import PREFILL, check_identifier, prefill_values
+from ..structure_check import check_identifier
 from ..structure_form import validate_structure
+from ..structure_fragments import form_submitted, identifier_typed, type_chosen
 from . import bp
 from .forms import SignupForm
 from .service import sign_up
@@ -40,42 +40,6 @@ def current_captcha(form):
     return challenge, challenge.solved_at is not None
 
 
-def apply_prefill(form, check, overwrite=True):
-    """Pre-fill from the register once per SIRET, so the user's own edits are not overwritten.
-
-    On the final submit (overwrite=False) only empty fields are filled. A new SIRET replaces what
-    the previous one pre-filled, so nothing of another company (or a masked value) lingers.
-    """
-    kind = form.chosen_type()
-    if kind is not None and kind.code == "UE_HORS_FRANCE" and check.identifier and not check.is_error:
-        form.country.data = vat_country(check.identifier)
-    if check.status != "found" or form.prefilled_siret.data == check.identifier:
-        return
-    values = prefill_values(check.record)
-    if overwrite and form.prefilled_siret.data:
-        for name in PREFILL.values():
-            if name not in values:
-                getattr(form, name).data = ""
-        form.non_diffusible.data = False
-    for name, value in values.items():
-        field = getattr(form, name)
-        if overwrite or not field.data:
-            field.data = value
-    form.prefilled_siret.data = check.identifier
-    form.identifier.data = check.identifier
-
-
-def apply_feature_defaults(form):
-    """The feature boxes take their defaults when the page did not show them yet.
-
-    An unticked box is absent from a POST, like a box that was never shown: the marker
-    `features_shown` (rendered with the boxes) tells the two apart.
-    """
-    if "features_shown" not in request.form:
-        form.feature_payment_requests.data = form.feature_payment_requests.default
-        form.feature_dume.data = form.feature_dume.default
-
-
 @bp.get("")
 def signup_page():
     form = SignupForm(formdata=None)
@@ -86,10 +50,7 @@ def signup_page():
 def choose_type():
     """The identifier field and the fields the chosen type needs."""
     form = SignupForm()
-    apply_feature_defaults(form)
-    form.identifier.data = ""
-    form.prefilled_siret.data = ""
-    check = check_identifier(form.identifier_type.data, "")
+    check = type_chosen(form)
     return render(PAGE, "structure_block", **page_context(form, check, quiet=True))
 
 
@@ -97,9 +58,7 @@ def choose_type():
 def check_identifier_fragment():
     """Checks the identifier as it is typed; swaps the structure fields out of band when they change."""
     form = SignupForm()
-    apply_feature_defaults(form)
-    check = check_identifier(form.identifier_type.data, form.identifier.data)
-    apply_prefill(form, check)
+    check = identifier_typed(form)
     return render(PAGE, "identifier_check", **page_context(form, check, oob=True))
 
 
@@ -107,9 +66,7 @@ def check_identifier_fragment():
 def submit():
     form = SignupForm()
     action = request.form.get("action", "create")
-    apply_feature_defaults(form)
-    check = check_identifier(form.identifier_type.data, form.identifier.data)
-    apply_prefill(form, check, overwrite=action != "create")
+    check = form_submitted(form, final=action == "create")
     if action == "new_captcha":
         return render(PAGE, **page_context(form, check, captcha_challenge=captcha.issue_challenge(), quiet=True))
     if action != "create":

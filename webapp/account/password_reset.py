@@ -1,0 +1,113 @@
+"""Forgotten password: a single-use link by e-mail, the secret question, a new password."""
+import secrets
+
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..mail import queue_email
+from ..models import Account, AccountToken
+from ..security import (
+    consume_token,
+    find_token,
+    hash_password,
+    hours,
+    issue_token,
+    normalise_secret_answer,
+    token_digest,
+    verify_password,
+)
+from .service import find_account, issued_recently
+
+PURPOSE = "reset"
+
+
+def reset_url(token):
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    return base + url_for("account.reset_password", token=token)
+
+
+def forgot_password_url():
+    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    return base + url_for("account.forgot_password")
+
+
+def request_password_reset(email):
+    """E-mail a reset link to an active account with this address; returns nothing either way.
+
+    Without such an account the same work is done (a token, its digest, the e-mail rendered) and
+    thrown away, so the answer takes about as long. The e-mail itself is sent after the response.
+    """
+    account = find_account(email)
+    lifetime = current_app.config["RESET_TOKEN_HOURS"]
+    if account is not None and account.is_active and not issued_recently(account, PURPOSE):
+        with db.atomic():
+            token = issue_token(account, PURPOSE, hours(lifetime))
+            queue_email(
+                account.email, "password_reset", _l("Choose a new password"), locale=account.locale,
+                account=account, reset_url=reset_url(token), lifetime_hours=lifetime,
+            )
+        return
+    token = secrets.token_urlsafe(32)
+    token_digest(token)
+    with force_locale("fr"):
+        for suffix in ("txt", "html"):
+            render_template(
+                f"emails/password_reset.{suffix}", account=None, reset_url=reset_url(token),
+                lifetime_hours=lifetime,
+            )
+
+
+def reset_state(token):
+    """(AccountToken or None, state); state is valid, expired, used or unknown."""
+    record, state = find_token(token, PURPOSE)
+    if state == "valid" and not record.account.is_active:
+        return record, "unknown"
+    return record, state
+
+
+def check_secret_answer(record, answer):
+    """"ok", "wrong" or "dead" (too many wrong answers: the link no longer works)."""
+    limit = current_app.config["RESET_MAX_ANSWER_ATTEMPTS"]
+    # Count first, so simultaneous guesses cannot go past the limit; a right answer is refunded.
+    counted = AccountToken.update(attempts=AccountToken.attempts + 1).where(
+        (AccountToken.id == record.id) & (AccountToken.attempts < limit) & AccountToken.used_at.is_null()
+    ).execute()
+    if not counted:
+        consume_token(record)
+        return "dead"
+    account = record.account
+    if verify_password(account.secret_answer_hash, normalise_secret_answer(answer)):
+        AccountToken.update(attempts=AccountToken.attempts - 1).where(AccountToken.id == record.id).execute()
+        return "ok"
+    attempts = AccountToken.get_by_id(record.id).attempts
+    if attempts >= limit:
+        consume_token(record)
+        return "dead"
+    return "wrong"
+
+
+def complete_reset(record, password):
+    """Set the new password and end every session of the account; False if the link was used meanwhile."""
+    with db.atomic():
+        if not consume_token(record):
+            return False
+        account = set_password_ending_sessions(record.account_id, password)
+        queue_password_changed(account, reset=True)
+    return True
+
+
+def set_password_ending_sessions(account_id, password):
+    """Store the new password and bump session_version in one UPDATE: every session of it ends."""
+    Account.update(
+        password_hash=hash_password(password), session_version=Account.session_version + 1
+    ).where(Account.id == account_id).execute()
+    return Account.get_by_id(account_id)
+
+
+def queue_password_changed(account, reset=False):
+    queue_email(
+        account.email, "password_changed", _l("Your password has been changed"), locale=account.locale,
+        account=account, reset=reset, forgot_url=forgot_password_url(),
+    )

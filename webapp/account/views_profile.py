@@ -1,0 +1,104 @@
+""""My account": the overview, personal details, password and secret question."""
+from flask import flash, g, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..auth import login_required
+from ..mail import deliver_after_commit
+from ..rendering import render
+from ..structures.attachments import pending_counts_for
+from ..security import password_rules
+from . import bp
+from .forms import SECRET_QUESTIONS, check_new_password
+from .profile import change_password, change_secret_question, current_password_is_right, update_details
+from .profile_forms import ChangePasswordForm, DetailsForm, SecretQuestionForm
+from .service import account_overview
+from .sessions import keep_current_session
+from .two_factor import second_step_method, two_factor_mode
+
+WRONG_CURRENT_PASSWORD = _l("This is not your current password. Type the password you sign in with.")
+
+
+@bp.get("/mon-compte")
+@login_required
+def my_account():
+    memberships, pending = account_overview(g.account)
+    return render(
+        "account/my_account.html", account=g.account, memberships=memberships,
+        pending=pending, questions=dict(SECRET_QUESTIONS),
+        two_factor_mode=two_factor_mode(), second_step=second_step_method(g.account),
+        pending_counts=pending_counts_for(g.account),
+    )
+
+
+@bp.route("/mon-compte/coordonnees", methods=["GET", "POST"])
+@login_required
+def edit_details():
+    account = g.account
+    form = DetailsForm(obj=account) if request.method == "GET" else DetailsForm()
+    if request.method == "POST" and form.validate():
+        update_details(account, form.values())
+        flash(_("Your details have been saved."), "success")
+        return redirect(url_for("account.my_account"), code=303)
+    return render(
+        "account/details.html", status=422 if form.errors else 200, form=form, account=account,
+        failed=bool(form.errors),
+    )
+
+
+def check_current_password(form, account):
+    if form.current_password.data and not form.current_password.errors:
+        if not current_password_is_right(account, form.current_password.data):
+            form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
+
+
+def rules_for(account, password):
+    return password_rules(password, account.email, (account.first_name, account.last_name))
+
+
+@bp.route("/mon-compte/mot-de-passe", methods=["GET", "POST"])
+@login_required
+def edit_password():
+    account = g.account
+    form = ChangePasswordForm()
+    if request.method == "POST":
+        form.validate()
+        check_new_password(form, account)
+        check_current_password(form, account)
+        if not form.errors:
+            change_password(account, form.password.data)
+            keep_current_session(account)
+            deliver_after_commit()
+            flash(_("Your password has been changed. Your other sessions have ended; an e-mail confirms the change."), "success")
+            return redirect(url_for("account.my_account"), code=303)
+    return render(
+        "account/change_password.html", status=422 if form.errors else 200, form=form, account=account,
+        rules=rules_for(account, form.password.data), failed=bool(form.errors),
+    )
+
+
+@bp.post("/mon-compte/mot-de-passe/regles")
+@login_required
+def edit_password_rules():
+    rules = rules_for(g.account, request.form.get("password", ""))
+    return render("account/change_password.html", "password_rules", rules=rules)
+
+
+@bp.route("/mon-compte/question-secrete", methods=["GET", "POST"])
+@login_required
+def edit_secret_question():
+    account = g.account
+    form = SecretQuestionForm()
+    if request.method == "GET":
+        form.secret_question.data = account.secret_question
+    if request.method == "POST":
+        form.validate()
+        check_current_password(form, account)
+        if not form.errors:
+            change_secret_question(account, form.secret_question.data, form.secret_answer.data)
+            flash(_("Your secret question has been changed."), "success")
+            return redirect(url_for("account.my_account"), code=303)
+    return render(
+        "account/secret_question.html", status=422 if form.errors else 200, form=form,
+        failed=bool(form.errors),
+    )

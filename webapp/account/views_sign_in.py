@@ -1,0 +1,123 @@
+"""Signing in (password, then a code when two-step sign-in applies) and signing out."""
+import time
+
+from flask import current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..mail import deliver_after_commit
+from ..models import Account
+from ..rendering import render
+from . import bp
+from .forms import SignInCodeForm, SignInForm
+from .service import authenticate
+from .sessions import PENDING_KEY, clear_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
+from .two_factor import check_code, may_send_new_code, second_step_method, start_challenge
+
+
+def landing(next_url):
+    return safe_next(next_url) or url_for("account.my_account")
+
+
+def pending_max_age():
+    return current_app.config["SIGN_IN_CODE_MINUTES"] * 60
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+def sign_in():
+    form = SignInForm()
+    if request.method == "GET":
+        form.next.data = safe_next(request.args.get("next")) or ""
+    if request.method == "POST" and form.validate():
+        account = authenticate(form.email.data, form.password.data)
+        if account is not None:
+            return after_password(account, safe_next(form.next.data))
+        form.password.errors.append(_l("Wrong e-mail address or password, or account not activated yet."))
+    status = 422 if form.errors else 200
+    return render("account/sign_in.html", status=status, form=form, failed=bool(form.errors))
+
+
+def after_password(account, next_url):
+    method = second_step_method(account)
+    if method is None:
+        start_session(account)
+        return redirect(landing(next_url), code=303)
+    with db.atomic():
+        challenge = start_challenge(account, method)
+    deliver_after_commit()
+    start_pending_sign_in(account, challenge.id, next_url)
+    return redirect(url_for("account.sign_in_code"), code=303)
+
+
+def pending_account():
+    """(pending dict, account) of a sign-in waiting for its code, or (None, None)."""
+    pending = pending_sign_in(pending_max_age())
+    account = Account.get_or_none(Account.id == pending["account_id"]) if pending else None
+    if account is None or not account.is_active:
+        return None, None
+    return pending, account
+
+
+def restart_sign_in():
+    session.pop(PENDING_KEY, None)
+    flash(_("Your sign-in has expired. Sign in again with your password."), "info")
+    return redirect(url_for("account.sign_in"), code=303)
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+def sign_in_code():
+    pending, account = pending_account()
+    if account is None:
+        return restart_sign_in()
+    method = "totp" if account.totp_secret else "email"
+    form = SignInCodeForm()
+    if request.method == "POST" and form.validate():
+        outcome = check_code(pending["challenge_id"], account, form.code.data)
+        if outcome == "ok":
+            start_session(account)
+            return redirect(landing(pending.get("next")), code=303)
+        if outcome == "expired":
+            form.code.errors.append(
+                _l("This code has expired or was replaced by a newer one. Ask for a new code.")
+                if method == "email" else _l("This sign-in has expired. Sign in again with your password.")
+            )
+        elif outcome == "too_many":
+            form.code.errors.append(
+                _l("Too many wrong codes: this code no longer works. Ask for a new code.")
+                if method == "email" else _l("Too many wrong codes. Sign in again with your password.")
+            )
+        else:
+            form.code.errors.append(
+                _l("This code is not right. Type the 6 digits of the latest e-mail, or ask for a new code.")
+                if method == "email" else _l("This code is not right. Type the 6 digits the app shows now.")
+            )
+        form.code.data = ""
+    status = 422 if form.errors else 200
+    return render(
+        "account/sign_in_code.html", status=status, form=form, method=method, account=account,
+        minutes=current_app.config["SIGN_IN_CODE_MINUTES"], failed=bool(form.errors),
+    )
+
+
+@bp.post("/connexion/code/nouveau")
+def new_sign_in_code():
+    """Same answer whether or not a code was sent: at most one code per RESEND_INTERVAL_SECONDS."""
+    pending, account = pending_account()
+    if account is None or account.totp_secret:
+        return restart_sign_in()
+    if may_send_new_code(account):
+        with db.atomic():
+            challenge = start_challenge(account, "email")
+        deliver_after_commit()
+        pending.update(challenge_id=challenge.id, started=int(time.time()))
+        session[PENDING_KEY] = pending
+    flash(_("A new code is sent unless one was sent less than a minute ago. Use the code of the latest e-mail."), "info")
+    return redirect(url_for("account.sign_in_code"), code=303)
+
+
+@bp.post("/deconnexion")
+def sign_out():
+    clear_session()  # signing out does not undo the visitor's choice of language
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("pages.home"), code=303)

@@ -1,0 +1,140 @@
+"""Create a structure, or ask to join one, once signed in: the sign-up page's structure part and fragments."""
+from dataclasses import replace
+
+from flask import flash, g, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from ..auth import login_required
+from ..rendering import render
+from ..structure_check import check_identifier
+from ..structure_form import validate_structure
+from ..structure_fragments import form_submitted, identifier_typed, type_chosen
+from . import bp
+from .forms import StructureOnlyForm
+from .service import create_or_join, relation_to, request_attachment
+
+CREATE = "new_structure/create.html"
+ATTACH = "new_structure/attach.html"
+
+OUTCOME_MESSAGES = {
+    "created": (_l("The structure “%(name)s” is created: you are its principal manager."), "success"),
+    "requested": (_l("Your attachment request has been sent to the managers of “%(name)s”."), "success"),
+    "member": (_l("You are already a member of “%(name)s”."), "info"),
+    "pending": (_l("Your attachment request to “%(name)s” is already awaiting a manager's approval."), "info"),
+}
+
+
+def for_signed_in_user(check, attach=False):
+    """The sign-up wording of a check, told to someone who is signed in (and may already belong)."""
+    structure = check.structure
+    if structure is not None:
+        name = structure.public_name
+        already = relation_to(g.account, structure)
+        if already == "member":
+            return replace(check, message=_l("You are already a member of “%(name)s”.", name=name))
+        if already == "pending":
+            return replace(check, message=str(OUTCOME_MESSAGES["pending"][0]) % {"name": name})
+        if attach:
+            return replace(check, message=_l("Structure found: “%(name)s”. Submit to ask its managers to attach your account.", name=name))
+        return replace(check, message=_l(
+            "This structure already exists in the portal as “%(name)s”: submitting sends an "
+            "attachment request to its managers.", name=name))
+    if attach and check.status == "no_identifier":
+        return replace(check, message=_l(
+            "A structure of this type has no identifier to search by: ask one of its managers to invite you."))
+    if attach and not check.is_error and check.status != "empty":
+        return replace(check, status="absent", notes=[], message=_l(
+            "No structure with this identifier is in the portal yet: you can create it."))
+    return check
+
+
+def context(form, check, attach=False, **extra):
+    return dict(form=form, kind=form.chosen_type(), check=for_signed_in_user(check, attach), **extra)
+
+
+def flash_outcome(outcome):
+    message, category = OUTCOME_MESSAGES[outcome.kind]
+    flash(str(message) % {"name": outcome.structure.public_name}, category)
+
+
+def finish(outcome):
+    flash_outcome(outcome)
+    if outcome.kind in ("created", "member"):
+        return redirect(url_for("workspaces.workspaces_page", structure_id=outcome.structure.id), code=303)
+    return redirect(url_for("account.my_account"), code=303)
+
+
+@bp.get("/nouvelle")
+@login_required
+def create_page():
+    return render(CREATE, **context(StructureOnlyForm(formdata=None), check_identifier("", ""), quiet=True))
+
+
+@bp.post("/nouvelle/type")
+@login_required
+def create_type():
+    form = StructureOnlyForm()
+    return render(CREATE, "structure_block", **context(form, type_chosen(form), quiet=True))
+
+
+@bp.post("/nouvelle/identifiant")
+@login_required
+def create_identifier():
+    form = StructureOnlyForm()
+    return render(CREATE, "identifier_check", **context(form, identifier_typed(form)))
+
+
+@bp.post("/nouvelle")
+@login_required
+def create_submit():
+    form = StructureOnlyForm()
+    action = request.form.get("action", "create")
+    check = form_submitted(form, final=action == "create")
+    if action != "create":  # JS off: "Show the fields" and "Check the identifier" post the whole form
+        return render(CREATE, **context(form, check, quiet=action == "type"))
+    form.validate()
+    validate_structure(form, check)
+    if form.errors:
+        return render(CREATE, status=422, **context(form, check, failed=True))
+    values = {} if check.structure else form.structure_values()
+    return finish(create_or_join(g.account, form.identifier_type.data, check.identifier, values))
+
+
+@bp.get("/rattachement")
+@login_required
+def attach_page():
+    return render(ATTACH, **context(StructureOnlyForm(formdata=None), check_identifier("", ""), attach=True, quiet=True))
+
+
+@bp.post("/rattachement/type")
+@login_required
+def attach_type():
+    form = StructureOnlyForm()
+    return render(ATTACH, "structure_block", **context(form, type_chosen(form), attach=True, quiet=True))
+
+
+@bp.post("/rattachement/identifiant")
+@login_required
+def attach_identifier():
+    form = StructureOnlyForm()
+    return render(ATTACH, "identifier_check", **context(form, identifier_typed(form), attach=True))
+
+
+@bp.post("/rattachement")
+@login_required
+def attach_submit():
+    form = StructureOnlyForm()
+    action = request.form.get("action", "attach")
+    check = form_submitted(form, final=False)
+    if action != "attach":
+        return render(ATTACH, **context(form, check, attach=True, quiet=action == "type"))
+    form.validate()
+    if form.chosen_type() is None:
+        form.identifier_type.errors.append(_l("Choose the type of identifier of your structure."))
+    elif check.is_error:
+        form.identifier.errors.append(check.message)
+    elif check.structure is None:
+        form.identifier.errors.append(_l("No structure with this identifier is in the portal."))
+    if form.errors:
+        return render(ATTACH, status=422, **context(form, check, attach=True, failed=True))
+    return finish(request_attachment(g.account, check.structure))
