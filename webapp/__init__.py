@@ -62,15 +62,18 @@ def check_production_settings(cfg):
 
 
 def open_database(url):
-    if url.startswith("sqlite"):
-        path = url.split(":///", 1)[-1]
+    """A pooled connection per worker thread: connecting (and, on SQLite, checkpointing the WAL when
+    the last connection closes) on every request cost more than the request's own queries."""
+    scheme, sep, rest = url.partition("://")
+    if "+pool" not in scheme and scheme in ("sqlite", "postgresql", "postgres"):
+        url = f"{scheme}+pool{sep}{rest}"
+    options = {"max_connections": 32, "stale_timeout": 300}
+    if scheme.startswith("sqlite"):
+        path = rest[1:] if rest.startswith("/") else rest
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        return db_url.connect(
-            url,
-            pragmas={"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1},
-        )
-    return db_url.connect(url)
+        options["pragmas"] = {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
+    return db_url.connect(url, **options)
 
 
 def init_database(app):

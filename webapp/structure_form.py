@@ -1,5 +1,6 @@
 """The structure part of a form (sign-up now, "create a structure" later): fields and their rules."""
 import re
+from functools import lru_cache
 
 import phonenumbers
 from babel import Locale
@@ -10,6 +11,7 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from .widgets import CachedOptionsSelect
 from .identifiers import EU_COUNTRIES, IDENTIFIER_TYPES, identifier_type, vat_country
 
 STRUCTURE_TYPES = (
@@ -53,11 +55,17 @@ def select_choices(pairs):
 
 
 def country_choices(outside_eu_only=False):
-    names = Locale.parse(str(get_locale())).territories
+    return [("", _l("Choose a country"))] + list(_countries(str(get_locale()), outside_eu_only))
+
+
+@lru_cache(maxsize=16)
+def _countries(locale, outside_eu_only):
+    """(code, name) of every country, sorted by name in `locale`."""
+    names = Locale.parse(locale).territories
     codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES]
     if outside_eu_only:
         codes = [c for c in codes if c not in EU_COUNTRIES and c not in EU_TERRITORIES]
-    return [("", _l("Choose a country"))] + sorted(((c, names[c]) for c in codes), key=lambda p: p[1])
+    return tuple(sorted(((c, names[c]) for c in codes), key=lambda p: p[1]))
 
 
 def check_email(value):
@@ -97,7 +105,7 @@ class StructureFields:
     address_complement_2 = StringField(_l("Address line 3"), validators=[Optional(), Length(max=200)])
     postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=20)])
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
-    country = SelectField(_l("Country"), validate_choice=False)
+    country = SelectField(_l("Country"), validate_choice=False, widget=CachedOptionsSelect())
     non_diffusible = BooleanField(_l("Not for publication (non-diffusible)"))
     feature_payment_requests = BooleanField(_l("Submit payment requests"), default=True)
     feature_dume = BooleanField(_l("Create and/or consult DUME"))

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from .. import captcha
 from ..mail import deliver_after_commit
-from ..rendering import render
+from ..rendering import render, wants_fragment
 from ..structure_check import check_identifier
 from ..structure_form import validate_structure
 from ..structure_fragments import form_submitted, identifier_typed, type_chosen
@@ -17,10 +17,10 @@ PAGE = "signup/page.html"
 
 
 def page_context(form, check=None, captcha_challenge=None, captcha_error=None, **extra):
-    if captcha_challenge is None:
+    solved = False
+    if captcha_challenge is None and not wants_fragment():
+        # Only a whole page shows the captcha; a fragment must not issue challenges.
         captcha_challenge, solved = current_captcha(form)
-    else:
-        solved = False
     return dict(
         form=form,
         kind=form.chosen_type(),
