@@ -73,6 +73,8 @@ def open_database(url):
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         options["pragmas"] = {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
+        # The pool hands a returned connection to whichever thread asks next (one at a time).
+        options["check_same_thread"] = False
     return db_url.connect(url, **options)
 
 
