@@ -82,3 +82,45 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = PORTAL_ENV == "production"
     TEMPLATES_AUTO_RELOAD = PORTAL_ENV != "production"
+
+    # Rate limits (webapp/limits.py). Counters in memory per process by default; with several
+    # workers or machines use Redis: RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
+    RATELIMIT_HEADERS_ENABLED = True
+    # Each limit: Flask-Limiter notation, e.g. RATELIMIT_SIGN_IN="30/minute;300/hour".
+    # Each limit can be set from the environment too (names and defaults: DEFAULT_LIMITS in limits.py).
+
+    # Sign-in lockout per account (webapp/account/lockout.py): after LOCKOUT_DELAY_AFTER failures
+    # each attempt waits (1 s, 2 s, 4 s ... at most LOCKOUT_MAX_DELAY_SECONDS); after
+    # LOCKOUT_THRESHOLD failures within LOCKOUT_WINDOW_SECONDS the account is locked for
+    # LOCKOUT_SECONDS (short: an attacker must not keep the owner out), and the owner is e-mailed.
+    LOCKOUT_DELAY_AFTER = env_int("LOCKOUT_DELAY_AFTER", 3)
+    LOCKOUT_MAX_DELAY_SECONDS = env_int("LOCKOUT_MAX_DELAY_SECONDS", 4)
+    LOCKOUT_THRESHOLD = env_int("LOCKOUT_THRESHOLD", 10)
+    LOCKOUT_WINDOW_SECONDS = env_int("LOCKOUT_WINDOW_SECONDS", 900)
+    LOCKOUT_SECONDS = env_int("LOCKOUT_SECONDS", 300)
+
+    # Largest request body accepted (a 413 page above it). The sign-up form is a few kilobytes.
+    MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 256 * 1024)
+    MAX_FORM_MEMORY_SIZE = env_int("MAX_FORM_MEMORY_SIZE", 256 * 1024)
+
+    # `flask outbox work`: seconds between passes over the outbox when it is empty.
+    OUTBOX_WORKER_INTERVAL = float(os.environ.get("OUTBOX_WORKER_INTERVAL") or 5)
+
+    # --- Operations and front-end delivery (issue 6) ---
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host are trusted (ProxyFix).
+    # 0 (default): none, the headers are ignored; 1 behind one nginx on the same machine.
+    TRUST_PROXY_COUNT = env_int("TRUST_PROXY_COUNT", 0)
+    # Static files carry ?v=<content hash> in their URLs: browsers may keep them this long (seconds).
+    STATIC_MAX_AGE = env_int("STATIC_MAX_AGE", 31536000)
+    # gzip text responses above COMPRESS_MIN_BYTES when the client accepts it (0 when the proxy does).
+    COMPRESS_RESPONSES = env_bool("COMPRESS_RESPONSES", True)
+    COMPRESS_MIN_BYTES = env_int("COMPRESS_MIN_BYTES", 500)
+    # One JSON line per request on stderr (logger "portal.access").
+    REQUEST_LOG = env_bool("REQUEST_LOG", True)
+    # Rebranding without touching templates: a logo and one extra stylesheet overriding the design
+    # tokens (see static/css/brand.css). Both URLs may be absolute or relative to the site.
+    PORTAL_LOGO_URL = os.environ.get("PORTAL_LOGO_URL", "")
+    PORTAL_BRAND_CSS_URL = os.environ.get("PORTAL_BRAND_CSS_URL", "")

@@ -58,3 +58,23 @@ def test_no_inline_script_or_style(client):
     body = client.get("/inscription").get_data(as_text=True)
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
     assert "<style" not in body and " style=" not in body and "hx-on" not in body
+
+
+def test_language_switch_keeps_the_other_query_parameters(client):
+    body = client.get("/annuaire?q=lampadaire&page=1").get_data(as_text=True)
+    assert 'href="/annuaire?q=lampadaire&amp;page=1&amp;lang=en"' in body
+
+
+def test_language_switch_on_the_sign_up_page_keeps_what_was_typed(client, csrf_token):
+    page = client.get("/inscription").get_data(as_text=True)
+    assert 'formaction="/inscription?lang=en"' in page and 'value="language"' in page
+    response = client.post(
+        "/inscription?lang=en",
+        data={"csrf_token": csrf_token(), "action": "language", "first_name": "Jeanne",
+              "login_email": "jeanne@example.fr", "identifier_type": "SIRET", "identifier": "9011"},
+    )
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Create an account" in body
+    assert 'value="Jeanne"' in body and 'value="jeanne@example.fr"' in body and 'value="9011"' in body
+    assert "There is a problem" not in body  # switching language is not a submission
+    assert "Créer un compte" in client.get("/inscription?lang=fr").get_data(as_text=True)

@@ -126,7 +126,8 @@ def test_my_account_asks_to_sign_in_then_comes_back(client, active_alice):
 ])
 def test_next_never_leaves_the_site(client, active_alice, target):
     page = client.get("/connexion", query_string={"next": target}).get_data(as_text=True)
-    assert "evil" not in page
+    next_inputs = re.findall(r'<input[^>]*name="next"[^>]*>', page)
+    assert next_inputs and not any("evil" in tag or "javascript" in tag for tag in next_inputs)
     response = client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
                                                "next": target, "csrf_token": csrf(client)})
     assert response.status_code == 303 and response.headers["Location"] == "/mon-compte"
@@ -160,3 +161,11 @@ def test_sign_in_form_errors_name_the_fields(client):
 def test_sign_in_page_links_to_forgotten_password(client):
     body = client.get("/connexion?lang=en").get_data(as_text=True)
     assert 'href="/mot-de-passe-oublie"' in body and "Forgot your password?" in body
+
+
+def test_a_language_switch_becomes_the_language_of_the_accounts_emails(app, client, active_alice):
+    assert sign_in(client).status_code == 303
+    client.get("/mon-compte?lang=en")
+    assert account(app).locale == "en"
+    client.get("/mon-compte?lang=fr")
+    assert account(app).locale == "fr"

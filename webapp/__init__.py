@@ -3,12 +3,14 @@ from pathlib import Path
 
 from flask import Flask, request, session
 from flask_babel import get_locale
+from peewee import PostgresqlDatabase
 from playhouse import db_url
 
 import config as config_module
 
 from .extensions import babel, csrf, db, htmx
 from .extensions import mail as mail_extension
+from .limits import init_limits
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +36,7 @@ def create_app(overrides=None):
     htmx.init_app(app)
     init_i18n(app)
     register_blueprints(app)
+    init_limits(app)
     register_cli(app)
     register_hooks(app)
 
@@ -73,6 +76,10 @@ def open_database(url):
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
         options["pragmas"] = {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
+        # BEGIN IMMEDIATE: a transaction that reads then writes would otherwise fail with "database is
+        # locked" (SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait for) when another worker
+        # wrote in between; taking the write lock up front makes concurrent writers queue instead.
+        options["lock_type"] = "IMMEDIATE"
         # The pool hands a returned connection to whichever thread asks next (one at a time).
         options["check_same_thread"] = False
     return db_url.connect(url, **options)
@@ -93,10 +100,14 @@ def init_database(app):
 
 def create_tables():
     from .directory import REGISTER_MODELS
+    from .account.lockout import LOCKOUT_MODELS
     from .models import PORTAL_MODELS
 
-    with db.connection_context():
-        db.create_tables(PORTAL_MODELS + REGISTER_MODELS, safe=True)
+    with db.connection_context(), db.atomic():
+        if isinstance(db.obj, PostgresqlDatabase):
+            # PostgreSQL: several gunicorn workers start at once; one creates the tables, the others wait.
+            db.execute_sql("SELECT pg_advisory_xact_lock(4707301)")
+        db.create_tables(PORTAL_MODELS + LOCKOUT_MODELS + REGISTER_MODELS, safe=True)
 
 
 def select_locale():
@@ -117,12 +128,13 @@ def babel_languages():
 
 
 def init_i18n(app):
-    from .i18n import compile_catalogues
+    from .i18n import compile_catalogues, url_with_language
 
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["url_with_language"] = url_with_language
 
 
 def register_blueprints(app):
@@ -131,11 +143,15 @@ def register_blueprints(app):
     from .devmail import bp as devmail_bp
     from .pages import bp as pages_bp
     from .new_structure import bp as new_structure_bp
+    from .outbox_admin import bp as outbox_admin_bp
     from .signup import bp as signup_bp
     from .structure_directory import bp as structure_directory_bp
     from .structures import bp as structures_bp
     from .workspaces import bp as workspaces_bp
 
+    from .health import bp as health_bp
+
+    app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(signup_bp)
     app.register_blueprint(account_bp)
@@ -144,14 +160,18 @@ def register_blueprints(app):
     app.register_blueprint(workspaces_bp)
     app.register_blueprint(structure_directory_bp)
     app.register_blueprint(structures_bp)
+    app.register_blueprint(outbox_admin_bp)
     if app.config["PORTAL_ENV"] != "production":
+        from .styleguide import bp as styleguide_bp
+
         app.register_blueprint(devmail_bp)
+        app.register_blueprint(styleguide_bp)
 
 
 def register_cli(app):
     from .cli import init_db_command
     from .directory import sirene_cli
-    from .mail import outbox_cli
+    from .outbox_admin import outbox_cli
     from .structures.cli import admin_cli, attachments_cli
 
     app.cli.add_command(init_db_command)
@@ -162,8 +182,20 @@ def register_cli(app):
 
 
 def register_hooks(app):
+    from .logging_setup import init_request_logging
     from .pages import register_error_pages
     from .security_headers import add_security_headers
+    from .static_assets import init_static_assets
+
+    from .i18n import remember_language
 
     register_error_pages(app)
+    app.before_request(remember_language)  # after the account blueprint has loaded g.account
     app.after_request(add_security_headers)
+    init_static_assets(app)
+    init_request_logging(app)  # registered last, so its after_request runs first and times the view
+    if app.config["TRUST_PROXY_COUNT"] > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["TRUST_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count, x_port=count)

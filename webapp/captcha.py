@@ -16,6 +16,7 @@ challenge dies after CAPTCHA_MAX_ATTEMPTS tries.
 import enum
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 
@@ -25,6 +26,7 @@ from flask import current_app
 
 from .models import CaptchaChallenge, utcnow
 
+PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]+")
 ALPHABET = "02345689"
 ANSWER_LENGTH = 6
 TEST_MODE_ANSWER = "PASSED"
@@ -86,7 +88,8 @@ def issue_challenge():
 
 
 def find_challenge(public_id):
-    if not public_id or len(public_id) > 43:
+    # Issued ids are token_urlsafe: anything else (a NUL byte breaks a PostgreSQL query) is unknown.
+    if not public_id or len(public_id) > 43 or not PUBLIC_ID.fullmatch(public_id):
         return None
     return CaptchaChallenge.get_or_none(CaptchaChallenge.public_id == public_id)
 

@@ -16,3 +16,27 @@ def compile_catalogues(directory):
                 write_mo(mo_file, catalogue)
         except OSError:
             continue
+
+
+def url_with_language(language):
+    """This page's URL with ?lang= set, its other query parameters kept."""
+    from urllib.parse import urlencode
+
+    from flask import request
+
+    args = request.args.to_dict(flat=False)
+    args["lang"] = [language]
+    return request.path + "?" + urlencode(args, doseq=True)
+
+
+def remember_language():
+    """A signed-in user's language switch also becomes the language of their e-mails."""
+    from flask import current_app, g, request
+
+    from .models import Account
+
+    requested = request.args.get("lang")
+    account = g.get("account")
+    if account is not None and requested in current_app.config["LANGUAGES"] and account.locale != requested:
+        Account.update(locale=requested).where(Account.id == account.id).execute()
+        account.locale = requested

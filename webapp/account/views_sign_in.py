@@ -10,9 +10,12 @@ from ..mail import deliver_after_commit
 from ..models import Account
 from ..rendering import render
 from . import bp
+from ..limits import wait_text
 from .forms import SignInCodeForm, SignInForm
+from .lockout import clear_failures, record_failure, remember_device, wait_before_attempt
 from .service import authenticate
 from .sessions import PENDING_KEY, clear_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
+from .views_reset import deliver_after_response
 from .two_factor import check_code, may_send_new_code, second_step_method, start_challenge
 
 
@@ -30,10 +33,22 @@ def sign_in():
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
     if request.method == "POST" and form.validate():
-        account = authenticate(form.email.data, form.password.data)
+        email = form.email.data
+        wait = wait_before_attempt(email)
+        if wait:
+            form.password.errors.append(_(
+                "Too many failed attempts with this address: try again in %(wait)s, or choose a new "
+                "password with “Forgotten password”.", wait=wait_text(wait),
+            ))
+            return render("account/sign_in.html", status=429, form=form, failed=True)
+        account = authenticate(email, form.password.data)
         if account is not None:
-            return after_password(account, safe_next(form.next.data))
+            clear_failures(email)
+            return remember_device(after_password(account, safe_next(form.next.data)), email)
+        record_failure(email)
         form.password.errors.append(_l("Wrong e-mail address or password, or account not activated yet."))
+        response = render("account/sign_in.html", status=422, form=form, failed=True)
+        return deliver_after_response(response)  # a lock notice leaves after the answer: same timing
     status = 422 if form.errors else 200
     return render("account/sign_in.html", status=status, form=form, failed=bool(form.errors))
 

@@ -70,8 +70,9 @@ def submit():
     if action == "new_captcha":
         return render(PAGE, **page_context(form, check, captcha_challenge=captcha.issue_challenge(), quiet=True))
     if action != "create":
-        # Without JavaScript, "Show the fields" and "Check the identifier" post the whole form.
-        return render(PAGE, **page_context(form, check, quiet=action == "type"))
+        # Without JavaScript, "Show the fields" and "Check the identifier" post the whole form; so
+        # does the language switch, which keeps everything typed.
+        return render(PAGE, **page_context(form, check, quiet=action in ("type", "language")))
     form.validate()
     form.validate_personal()
     validate_structure(form, check)
