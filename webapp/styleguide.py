@@ -11,6 +11,7 @@ from flask import Blueprint, abort
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from .directory import RegisterRecord
 from .models import Structure
 from .rendering import render
 from .security import password_rules
@@ -29,20 +30,15 @@ PERSON = {
 SIRET = "90110001600012"
 
 
-@dataclass
-class SampleRecord:
-    """Stands for a register record (webapp/directory): the attributes prefill and checks read."""
-    name: str = "ATELIERS DU LAMPADAIRE BLEU"
-    usual_name: str = ""
-    address_line: str = "12 BIS AVENUE DES LILAS"
-    address_complement: str = ""
-    postcode: str = "75012"
-    city: str = "PARIS"
-    country: str = "FR"
-    structure_type: str = "company"
-    is_open: bool = True
-    is_diffusible: bool = True
-    masked_fields: tuple = ()
+def sample_record(**changes):
+    """A register record as the demo register gives it for 90110001600012."""
+    values = dict(
+        siret="90110001600012", siren="901100016", name="ATELIERS DU LAMPADAIRE BLEU",
+        address_line="12 BIS AVENUE DES LILAS", postcode="75012", city="PARIS", country="FR",
+        legal_category="5710", structure_type="company",
+    )
+    values.update(changes)
+    return RegisterRecord(**values)
 
 
 @dataclass
@@ -103,14 +99,14 @@ def error_state(title, type_code, identifier, status, message, **values):
 def signup_states():
     """Every state of the sign-up page's regions, from the sample data above."""
     empty = sample_form()
-    nd_record = SampleRecord(name="", address_line="", postcode="", city="GRENOBLE", is_diffusible=False,
-                             masked_fields=("name", "address_line", "postcode"))
+    nd_record = sample_record(name="", address_line="", postcode="", city="GRENOBLE", is_diffusible=False,
+                             masked_fields=frozenset({"name", "address_line", "postcode"}))
     states = [
         State("Empty page", empty, check_identifier("", "")),
         State("Type chosen, nothing typed", sample_form(identifier_type="SIRET"), IdentifierCheck("empty"), quiet=True),
         State("Private person (no identifier)", sample_form(identifier_type="PARTICULIER"), IdentifierCheck("no_identifier")),
         State("Outside the EU", sample_form(identifier_type="HORS_UE"), IdentifierCheck("empty"), quiet=True),
-        State("Prefilled from the register", *found(SampleRecord())),
+        State("Prefilled from the register", *found(sample_record())),
         State("Non-diffusible unit (masked fields to type)", *found(nd_record)),
         State("Structure already declared (attachment request)", *declared()),
         State("Every required field missing (failed submit)", *submitted(sample_form(), check_identifier("", ""))),
@@ -130,7 +126,7 @@ def signup_states():
                     _l("This establishment is closed in the business register: enter the SIRET of an open establishment.")),
         State("Wrong captcha answer", sample_form(**PERSON), IdentifierCheck("no_type"),
               captcha_error=_l("The characters typed do not match the image: copy those of the new image.")),
-        State("Captcha validated", *found(SampleRecord()), captcha_solved=True),
+        State("Captcha validated", *found(sample_record()), captcha_solved=True),
     ]
     return states
 
