@@ -133,6 +133,7 @@ def test_signup_page_passes_axe_after_each_swap(js_page, live_server):
 
     page.select_option("#identifier_type", "SIRET")
     expect(page.locator("#identifier")).to_be_visible()
+    page.wait_for_load_state("networkidle")  # the swapped-in input listens once htmx has settled
     page.locator("#identifier").press_sequentially("1234", delay=10)
     expect(page.locator("#identifier-feedback")).to_contain_text(re.compile(r"14"))
     assert_accessible(page, "malformed SIRET")

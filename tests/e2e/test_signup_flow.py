@@ -85,6 +85,12 @@ def choose_siret_with_js(page):
     identifier = page.locator("#identifier")
     expect(identifier).to_be_visible()
     expect(page.locator("#identifier-hint")).to_have_text(re.compile(r"14 (chiffres|digits)"))
+    # A swapped-in input listens once htmx has processed it (after the settle delay); a person takes
+    # longer than that to start typing, the test's fill() may not.
+    page.wait_for_function(
+        "() => { const e = document.getElementById('identifier');"
+        " return Boolean(e && e['htmx-internal-data'] && e['htmx-internal-data'].initHash); }"
+    )
     assert page.evaluate("window.__sameDocument") is True, "choosing the type reloaded the page"
     return identifier
 
