@@ -12,7 +12,7 @@ DEMO_SIRET = "90110001600012"
 API_ONLY_SIRET = "90110016500013"
 
 
-class Stub:
+class FakeProvider:
     def __init__(self, name, answer):
         self.name, self.answer, self.calls = name, answer, 0
 
@@ -29,23 +29,23 @@ RECORD = RegisterRecord(siret=DEMO_SIRET, siren=DEMO_SIRET[:9], name="X")
 
 
 def test_first_record_wins_and_unknown_asks_the_next():
-    first, second, third = Stub("a", None), Stub("b", RECORD), Stub("c", RECORD)
+    first, second, third = FakeProvider("a", None), FakeProvider("b", RECORD), FakeProvider("c", RECORD)
     assert FallbackRegister([first, second, third]).lookup_siret(DEMO_SIRET) is RECORD
     assert (first.calls, second.calls, third.calls) == (1, 1, 0)
 
 
 def test_unavailable_is_skipped_and_raised_only_when_everywhere():
     down = RegisterUnavailable("down")
-    assert FallbackRegister([Stub("a", down), Stub("b", RECORD)]).lookup_siren("901100016") is RECORD
-    assert FallbackRegister([Stub("a", down), Stub("b", None)]).lookup_siren("901100016") is None
+    assert FallbackRegister([FakeProvider("a", down), FakeProvider("b", RECORD)]).lookup_siren("901100016") is RECORD
+    assert FallbackRegister([FakeProvider("a", down), FakeProvider("b", None)]).lookup_siren("901100016") is None
     with pytest.raises(RegisterUnavailable, match="a: down; b: down"):
-        FallbackRegister([Stub("a", down), Stub("b", down)]).lookup_siret(DEMO_SIRET)
+        FallbackRegister([FakeProvider("a", down), FakeProvider("b", down)]).lookup_siret(DEMO_SIRET)
 
 
 def test_cache_keeps_records_and_briefly_unknowns_but_never_failures():
     now = [0.0]
     cache = TTLCache(size=10, ttl=100, clock=lambda: now[0])
-    found, unknown, down = Stub("a", RECORD), Stub("b", None), Stub("c", RegisterUnavailable("x"))
+    found, unknown, down = FakeProvider("a", RECORD), FakeProvider("b", None), FakeProvider("c", RegisterUnavailable("x"))
     cached = [CachedRegister(p, cache, negative_ttl=5) for p in (found, unknown, down)]
     for _ in range(3):
         assert cached[0].lookup_siret("901 100 016 00012") is RECORD

@@ -22,11 +22,16 @@ def membership_of(account, structure):
     return Membership.get_or_none((Membership.account == account) & (Membership.structure == structure))
 
 
-def structure_for_member(structure_id):
-    """The structure if the signed-in account belongs to it, else 403 (404 for unknown ids)."""
+def structure_or_404(structure_id):
     structure = Structure.get_or_none(Structure.id == structure_id)
     if structure is None:
         abort(404)
+    return structure
+
+
+def structure_for_member(structure_id):
+    """The structure if the signed-in account belongs to it, else 403 (404 for unknown ids)."""
+    structure = structure_or_404(structure_id)
     membership = membership_of(g.account, structure)
     if membership is None:
         abort(403)
@@ -42,9 +47,7 @@ def structure_for_manager(structure_id):
 
 
 def structure_for_member_or_admin(structure_id):
-    structure = Structure.get_or_none(Structure.id == structure_id)
-    if structure is None:
-        abort(404)
+    structure = structure_or_404(structure_id)
     membership = membership_of(g.account, structure)
     if membership is None and not g.account.is_admin:
         abort(403)

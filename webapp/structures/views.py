@@ -5,12 +5,17 @@ from flask_babel import lazy_gettext as _l
 
 from ..auth import login_required, structure_for_manager, structure_for_member
 from ..mail import deliver_after_commit
-from ..models import AttachmentRequest
+from ..models import AttachmentRequest, Role
 from ..rendering import render, wants_fragment
 from . import bp
 from .attachments import MAX_REASON_LENGTH, decide, pending_requests
 from .forms import DecisionForm, InviteForm
 from .roles import ROLE_LABELS, RoleError, change_role, detach_member, member_of, members_of, transfer_principal
+
+
+@bp.app_template_filter("role_label")
+def role_label(role):
+    return ROLE_LABELS.get(role, role)
 
 
 def _chosen_requests(structure):
@@ -160,7 +165,7 @@ def leave(structure_id):
         detach_member(structure, g.account, membership, membership)
     except RoleError as error:
         flash(str(error), "error")
-        if membership.role in ("principal_manager", "secondary_manager"):
+        if membership.role in Role.MANAGERS:
             return redirect(url_for("structures.members", structure_id=structure.id), code=303)
         return redirect(url_for("account.my_account"), code=303)
     flash(_("You left %(structure)s.", structure=structure.public_name), "success")
