@@ -7,6 +7,35 @@ INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance")
 
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
 
+# The only modes. Every mode other than explicit development is production: an unset PORTAL_ENV is
+# production, and any other spelling ("Production", "prod", "staging") refuses to start.
+ENVIRONMENTS = ("development", "production")
+
+# Settings whose default follows PORTAL_ENV: they are None in Config when their variable is unset, and
+# apply_environment() fills them in after the app's overrides, so an override of PORTAL_ENV moves them too.
+ENVIRONMENT_DEFAULTS = {
+    "development": {
+        "TWO_FACTOR": "optional",
+        "SIRENE_DEMO": True,
+        "DEV_MAILBOX": True,
+        "SESSION_COOKIE_SECURE": False,
+        "TEMPLATES_AUTO_RELOAD": True,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    },
+    # No RATELIMIT_STORAGE_URI default in production: the operator chooses Redis, or memory:// for one worker.
+    "production": {
+        "TWO_FACTOR": "mandatory",
+        "SIRENE_DEMO": False,
+        "DEV_MAILBOX": False,
+        "SESSION_COOKIE_SECURE": True,
+        "TEMPLATES_AUTO_RELOAD": False,
+    },
+}
+
+
+class ConfigurationError(RuntimeError):
+    """The app refuses to start with settings that are unknown or unsafe."""
+
 
 def env_bool(name, default=False):
     value = os.environ.get(name)
@@ -15,13 +44,18 @@ def env_bool(name, default=False):
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def env_bool_or_none(name):
+    """None when the variable is unset or empty (its default then follows PORTAL_ENV)."""
+    return env_bool(name) if os.environ.get(name, "").strip() else None
+
+
 def env_int(name, default):
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
 
 
 class Config:
-    PORTAL_ENV = os.environ.get("PORTAL_ENV", "development")  # or "production"
+    PORTAL_ENV = os.environ.get("PORTAL_ENV") or "production"  # or exactly "development"
     PORTAL_NAME = os.environ.get("PORTAL_NAME", "Portail e-facturation")
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
@@ -30,6 +64,8 @@ class Config:
     )
 
     # Flask-Mail. With no MAIL_SERVER, e-mails land in the dev mailbox page.
+    # The development mailbox (/dev/mailbox/, loopback clients only): on in development, refused in production.
+    DEV_MAILBOX = env_bool_or_none("DEV_MAILBOX")
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
     MAIL_PORT = env_int("MAIL_PORT", 25)
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS")
@@ -49,7 +85,8 @@ class Config:
 
     # Second sign-in step: "mandatory" (e-mail code, or the authenticator app once set up),
     # "optional" (only for users who turned it on in "My account") or "off".
-    TWO_FACTOR = os.environ.get("TWO_FACTOR", "mandatory" if PORTAL_ENV == "production" else "optional")
+    # Default: "mandatory" in production, "optional" in development.
+    TWO_FACTOR = os.environ.get("TWO_FACTOR") or None
     SIGN_IN_CODE_MINUTES = env_int("SIGN_IN_CODE_MINUTES", 10)
     SIGN_IN_CODE_MAX_ATTEMPTS = env_int("SIGN_IN_CODE_MAX_ATTEMPTS", 5)
     RESET_TOKEN_HOURS = env_int("RESET_TOKEN_HOURS", 1)
@@ -59,8 +96,8 @@ class Config:
 
     # Register (INSEE Sirene). "local" reads the table filled by `flask sirene import`.
     SIRENE_PROVIDER = os.environ.get("SIRENE_PROVIDER", "local")
-    # Load the bundled demo register into an empty register table on start.
-    SIRENE_DEMO = env_bool("SIRENE_DEMO", PORTAL_ENV != "production")
+    # Load the bundled demo register into an empty register table on start (default: development only).
+    SIRENE_DEMO = env_bool_or_none("SIRENE_DEMO")
     # SIRENE_PROVIDER may name a fallback chain, e.g. "local,insee": the first provider that has
     # the record wins, "unknown" passes to the next one.
     INSEE_API_URL = os.environ.get("INSEE_API_URL", "https://api.insee.fr/api-sirene/3.11")
@@ -80,13 +117,14 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = PORTAL_ENV == "production"
-    TEMPLATES_AUTO_RELOAD = PORTAL_ENV != "production"
+    SESSION_COOKIE_SECURE = None  # True in production (ENVIRONMENT_DEFAULTS)
+    TEMPLATES_AUTO_RELOAD = None  # True in development
 
-    # Rate limits (webapp/limits.py). Counters in memory per process by default; with several
-    # workers or machines use Redis: RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0
+    # Rate limits (webapp/limits.py). Development counts in memory per process; production must say
+    # where: RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (shared by every worker and machine), or
+    # memory:// to acknowledge a single worker (gunicorn.conf.py refuses memory:// with several).
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
     RATELIMIT_HEADERS_ENABLED = True
     # Each limit: Flask-Limiter notation, e.g. RATELIMIT_SIGN_IN="30/minute;300/hour".
@@ -124,3 +162,54 @@ class Config:
     # tokens (see static/css/brand.css). Both URLs may be absolute or relative to the site.
     PORTAL_LOGO_URL = os.environ.get("PORTAL_LOGO_URL", "")
     PORTAL_BRAND_CSS_URL = os.environ.get("PORTAL_BRAND_CSS_URL", "")
+
+
+def apply_environment(cfg):
+    """Refuse an unknown PORTAL_ENV, then fill in the settings whose default follows it (left None)."""
+    mode = cfg.get("PORTAL_ENV")
+    if mode not in ENVIRONMENTS:
+        raise ConfigurationError(
+            f"PORTAL_ENV={mode!r} is not a known mode: set it to exactly 'production' (also the default "
+            "when PORTAL_ENV is unset), or to 'development' on a developer's machine"
+        )
+    for name, value in ENVIRONMENT_DEFAULTS[mode].items():
+        if cfg.get(name) is None:
+            cfg[name] = value
+
+
+def production_problems(cfg):
+    """What makes these settings unsafe in production (empty outside production)."""
+    if cfg.get("PORTAL_ENV") != "production":
+        return []
+    problems = []
+    key = cfg.get("SECRET_KEY") or ""
+    if key == DEFAULT_SECRET_KEY or len(key) < 32:
+        problems.append("SECRET_KEY must be set to a random value of 32+ characters")
+    if cfg.get("CAPTCHA_TEST_MODE"):
+        problems.append("CAPTCHA_TEST_MODE must be off")
+    if not cfg.get("MAIL_SERVER"):
+        problems.append("MAIL_SERVER must be set (there is no development mailbox in production)")
+    if cfg.get("DEV_MAILBOX"):
+        problems.append("DEV_MAILBOX must be off (the development mailbox shows every e-mail, links included)")
+    if cfg.get("RATELIMIT_ENABLED") and not cfg.get("RATELIMIT_STORAGE_URI"):
+        problems.append("RATELIMIT_STORAGE_URI must be set: redis://127.0.0.1:6379/0 shares the counters "
+                        "between workers; memory:// is for a single worker")
+    return problems
+
+
+def refusal_message(problems):
+    return ("Refusing to start in production (PORTAL_ENV=production, the default when it is unset; on a "
+            "developer's machine set PORTAL_ENV=development, as scripts/start does): " + "; ".join(problems))
+
+
+def several_workers_problem(workers, cfg=None):
+    """For gunicorn.conf.py: with memory:// each worker counts the rate limits alone, so N workers let
+    N times the limit through. None when the settings are fine for this many workers."""
+    cfg = vars(Config) if cfg is None else cfg
+    if cfg.get("PORTAL_ENV") != "production" or not cfg.get("RATELIMIT_ENABLED") or workers <= 1:
+        return None
+    storage = cfg.get("RATELIMIT_STORAGE_URI") or "memory://"
+    if not storage.startswith("memory://"):
+        return None
+    return (f"Refusing to start {workers} workers with rate-limit counters in memory: each worker would count "
+            "alone. Set RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (shared storage), or GUNICORN_WORKERS=1.")

@@ -87,7 +87,8 @@ def check_database(url, emails):
     from webapp.extensions import db
     from webapp.models import Account, OutboxMessage
 
-    app = create_app({"DATABASE_URL": url, "SIRENE_DEMO": False, "RATELIMIT_ENABLED": False})
+    app = create_app({"PORTAL_ENV": "development", "DATABASE_URL": url, "SIRENE_DEMO": False,
+                      "RATELIMIT_ENABLED": False})
     with app.app_context(), db.connection_context():
         stored = [a.email for a in Account.select(Account.email).where(Account.email.startswith("load"))]
         summaries = OutboxMessage.select().where(

@@ -24,8 +24,9 @@ def serve():
     from webapp import create_app
 
     tmp = tempfile.mkdtemp()
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3", "SIRENE_DEMO": True, "REQUEST_LOG": False,
-                      "RATELIMIT_ENABLED": False, "TEMPLATES_AUTO_RELOAD": False})
+    app = create_app({"PORTAL_ENV": "development", "DATABASE_URL": f"sqlite:///{tmp}/bench.sqlite3",
+                      "SIRENE_DEMO": True, "REQUEST_LOG": False, "RATELIMIT_ENABLED": False,
+                      "TEMPLATES_AUTO_RELOAD": False})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return f"http://127.0.0.1:{server.server_port}"

@@ -77,6 +77,7 @@ def close_pool():
 def app_config(database_url):
     return {
         "TESTING": True,
+        "PORTAL_ENV": "development",  # explicit: an unset PORTAL_ENV is production
         "DATABASE_URL": database_url,
         "CAPTCHA_TEST_MODE": True,
         "SIRENE_DEMO": True,

@@ -47,7 +47,7 @@ def test_concurrent_claims_take_disjoint_batches(app):
 
 def test_three_worker_processes_send_each_email_once(app, app_config, smtp_server):  # noqa: F811
     queue(app, 30)
-    env = dict(os.environ, DATABASE_URL=app_config["DATABASE_URL"], MAIL_SERVER=smtp_server.host,
+    env = dict(os.environ, PORTAL_ENV="development", DATABASE_URL=app_config["DATABASE_URL"], MAIL_SERVER=smtp_server.host,
                MAIL_PORT=str(smtp_server.port), SIRENE_DEMO="0", OUTBOX_WORKER_INTERVAL="0.1")
     command = [sys.executable, "-m", "flask", "--app", "wsgi", "outbox", "work", "--limit", "5", "--passes", "8"]
     workers = [subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

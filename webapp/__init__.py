@@ -7,16 +7,13 @@ from peewee import PostgresqlDatabase
 from playhouse import db_url
 
 import config as config_module
+from config import ConfigurationError  # noqa: F401  (webapp.ConfigurationError, as before)
 
 from .extensions import babel, csrf, db, htmx
 from .extensions import mail as mail_extension
 from .limits import init_limits
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class ConfigurationError(RuntimeError):
-    """The app refuses to start with settings that are unsafe in production."""
 
 
 def create_app(overrides=None):
@@ -51,17 +48,11 @@ def create_app(overrides=None):
 
 
 def check_production_settings(cfg):
-    if cfg["PORTAL_ENV"] != "production":
-        return
-    problems = []
-    if cfg["SECRET_KEY"] == config_module.DEFAULT_SECRET_KEY or len(cfg["SECRET_KEY"]) < 32:
-        problems.append("SECRET_KEY must be set to a random value of 32+ characters")
-    if cfg["CAPTCHA_TEST_MODE"]:
-        problems.append("CAPTCHA_TEST_MODE must be off")
-    if not cfg["MAIL_SERVER"]:
-        problems.append("MAIL_SERVER must be set (the dev mailbox is not served in production)")
+    """A known PORTAL_ENV and the defaults it implies, then production's refusals (see config.py)."""
+    config_module.apply_environment(cfg)
+    problems = config_module.production_problems(cfg)
     if problems:
-        raise ConfigurationError("Refusing to start in production: " + "; ".join(problems))
+        raise ConfigurationError(config_module.refusal_message(problems))
 
 
 def open_database(url):
@@ -161,10 +152,11 @@ def register_blueprints(app):
     app.register_blueprint(structure_directory_bp)
     app.register_blueprint(structures_bp)
     app.register_blueprint(outbox_admin_bp)
-    if app.config["PORTAL_ENV"] != "production":
+    if app.config["DEV_MAILBOX"]:
+        app.register_blueprint(devmail_bp)
+    if app.config["PORTAL_ENV"] == "development":
         from .styleguide import bp as styleguide_bp
 
-        app.register_blueprint(devmail_bp)
         app.register_blueprint(styleguide_bp)
 
 

@@ -1,7 +1,11 @@
 """Development mailbox: reads the outbox so a newcomer can click the activation link without SMTP.
 
-Registered only outside production; it also refuses to answer there, should it be registered by mistake.
+It shows every e-mail, activation and reset links included, so it answers only when DEV_MAILBOX is on
+(the default in development, refused in production), PORTAL_ENV is exactly "development", and the client
+is this machine (a loopback address): anyone else gets a 404, as if it did not exist.
 """
+import ipaddress
+
 from flask import Blueprint, abort, current_app, make_response, request
 
 from peewee import fn
@@ -16,9 +20,19 @@ MAX_LISTED = 200
 PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'"
 
 
+def is_loopback(address):
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)  # ::ffff:127.0.0.1 from a dual-stack socket
+    return (mapped or ip).is_loopback
+
+
 @bp.before_request
-def only_outside_production():
-    if current_app.config["PORTAL_ENV"] == "production":
+def only_in_development_from_this_machine():
+    cfg = current_app.config
+    if cfg["PORTAL_ENV"] != "development" or not cfg.get("DEV_MAILBOX") or not is_loopback(request.remote_addr):
         abort(404)
 
 

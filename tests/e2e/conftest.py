@@ -72,6 +72,7 @@ def live_server(tmp_path):
     app = create_app(
         {
             "TESTING": True,
+            "PORTAL_ENV": "development",  # the dev mailbox; an unset PORTAL_ENV is production
             "DATABASE_URL": f"sqlite:///{database}",
             "CAPTCHA_TEST_MODE": True,
             "SIRENE_DEMO": True,
