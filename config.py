@@ -125,6 +125,9 @@ class Config:
     # memory:// to acknowledge a single worker (gunicorn.conf.py refuses memory:// with several).
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI") or None
+    # Redis unreachable: count in this worker's memory until it answers again, rather than a 500 on
+    # every limited page (sign-in included).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = env_bool("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "portal")
     RATELIMIT_HEADERS_ENABLED = True
     # Each limit: Flask-Limiter notation, e.g. RATELIMIT_SIGN_IN="30/minute;300/hour".

@@ -16,3 +16,12 @@ accesslog = None  # the app writes one JSON line per request (webapp/logging_set
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = "127.0.0.1"  # gunicorn's own view of proxy headers; the app uses TRUST_PROXY_COUNT
+
+
+def on_starting(server):
+    """Refuse several workers that would each count the rate limits alone (memory:// in production)."""
+    import config
+
+    problem = config.several_workers_problem(server.cfg.workers)
+    if problem:
+        raise SystemExit(problem)

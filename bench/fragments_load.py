@@ -36,7 +36,8 @@ def free_port():
 def start_gunicorn(target, port, workers, env):
     command = [sys.executable, "-m", "gunicorn", "--pythonpath", str(ROOT / "bench"), "-w", str(workers),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning", target]
-    process = subprocess.Popen(command, env=env, cwd=ROOT)
+    # gunicorn.conf.py (read from ROOT) judges the environment: the bench apps are development ones.
+    process = subprocess.Popen(command, env=dict(env, PORTAL_ENV="development"), cwd=ROOT)
     for _ in range(200):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
