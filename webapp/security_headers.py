@@ -1,4 +1,10 @@
-"""HTTP headers every response carries. The CSP needs no 'unsafe-inline': there is no inline code."""
+"""HTTP headers every response carries. The CSP needs no 'unsafe-inline': there is no inline code.
+
+`Cache-Control: no-store` on what must never be kept by a browser's or a proxy's cache: every response
+to a signed-in person (or one between password and code), every page whose URL carries a token
+(activation, password reset, invitation) and the development mailbox. Static files keep their long cache.
+"""
+from flask import g, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -16,6 +22,16 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def must_not_be_stored():
+    if request.endpoint == "static":
+        return False
+    # The session's keys too: a CSRF failure answers before the account is loaded into g.
+    if g.get("account") is not None or session.get("account_id") or session.get("pending_sign_in"):
+        return True
+    rule = request.url_rule.rule if request.url_rule else ""
+    return "<token>" in rule or request.blueprint == "devmail"
+
+
 def add_security_headers(response):
     from flask import current_app
 
@@ -24,6 +40,8 @@ def add_security_headers(response):
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
+    if must_not_be_stored():
+        headers["Cache-Control"] = "no-store"
     if current_app.config["PORTAL_ENV"] == "production":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     return response
