@@ -32,18 +32,24 @@ class CollectingHandler:
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        if envelope.smtp_utf8:  # headers in raw UTF-8 (RFC 6532)
+            parsed = email.message_from_string(envelope.original_content.decode("utf-8"), policy=policy.default)
+        else:
+            parsed = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        self.messages.append(parsed)
         return "250 Message accepted for delivery"
 
 
 class SmtpServer:
-    """Start/stop an aiosmtpd Controller on a given (or free) port on 127.0.0.1."""
+    """Start/stop an aiosmtpd Controller on a given (or free) port on 127.0.0.1; `smtputf8=True` makes it
+    offer SMTPUTF8 (internationalised addresses, RFC 6531); `handler` replaces the collecting one."""
 
     host = "127.0.0.1"
 
-    def __init__(self, port=None):
+    def __init__(self, port=None, smtputf8=False, handler=None):
         self.port = port or free_port()
-        self.handler = CollectingHandler()
+        self.handler = handler or CollectingHandler()
+        self.smtputf8 = smtputf8
         self.controller = None
 
     @property
@@ -55,7 +61,8 @@ class SmtpServer:
         return self.handler.envelopes
 
     def start(self):
-        self.controller = Controller(self.handler, hostname=self.host, port=self.port)
+        self.controller = Controller(self.handler, hostname=self.host, port=self.port,
+                                     enable_SMTPUTF8=self.smtputf8)
         self.controller.start()
         return self
 
@@ -74,5 +81,13 @@ class SmtpServer:
 def smtp_server():
     """A running SMTP server; `.configure(app)` points the app at it, `.messages` holds what arrived."""
     server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtputf8_server():
+    """Like smtp_server, offering SMTPUTF8."""
+    server = SmtpServer(smtputf8=True).start()
     yield server
     server.stop()

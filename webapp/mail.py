@@ -8,17 +8,16 @@ claim expires.
 import logging
 import re
 import smtplib
-import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_mail import Message
 from peewee import PostgresqlDatabase
 
 from .extensions import db
+from .mail_message import compose, sender_parts, smtp_address
 from .models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
@@ -140,7 +139,7 @@ def open_smtp():
     """An SMTP connection built from the current config at send time, with a socket timeout.
 
     Flask-Mail's own Connection snapshots the config at init_app, has no timeout and is suppressed
-    when TESTING: we only use its Message to compose the MIME document.
+    when TESTING; the MIME document comes from mail_message.compose (internationalised addresses).
     """
     cfg = current_app.config
     smtp_class = smtplib.SMTP_SSL if cfg.get("MAIL_USE_SSL") else smtplib.SMTP
@@ -158,15 +157,9 @@ def open_smtp():
 
 def send_over_smtp(smtp, message):
     sender = current_app.config["MAIL_DEFAULT_SENDER"]
-    mime = Message(
-        subject=message.subject,
-        recipients=[message.recipient],
-        body=message.body_text,
-        html=message.body_html or None,
-        sender=sender,
-        date=time.time(),
-    )
-    smtp.sendmail(sender, [message.recipient], mime.as_bytes())
+    mime = compose(message.subject, message.body_text, message.body_html, sender, message.recipient)
+    # send_message adds SMTPUTF8 (and a UTF-8 rendering) when an address is still not ASCII.
+    smtp.send_message(mime, from_addr=sender_parts(sender)[1], to_addrs=[smtp_address(message.recipient)])
 
 
 def mark_sent(message, attempted=True):
