@@ -1,7 +1,7 @@
 """One JSON line per request on the "portal.access" logger: request id, route, status, duration.
 
 No personal data: the route is the URL rule ("/activation/<token>", never the token itself), no query
-string, no form, no address; the request id comes back as X-Request-Id (a proxy's own id is kept when it
+string, no form, no address (RedactAddresses keeps them out of other loggers' lines, e.g. the outbox's); the request id comes back as X-Request-Id (a proxy's own id is kept when it
 looks like one) so a user's report can be matched with the log line.
 """
 import json
@@ -15,6 +15,25 @@ from flask import g, request
 
 logger = logging.getLogger("portal.access")
 SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Anything shaped like an e-mail address, as an SMTP error quotes it ("<jean@exemple.fr>: rejected").
+ADDRESS = re.compile(r"""[^\s<>"'(),;:\[\]{}]+@[^\s<>"'(),;:\[\]{}]+""")
+
+
+def redact_addresses(text):
+    return ADDRESS.sub("<address>", text)
+
+
+class RedactAddresses(logging.Filter):
+    """Keep e-mail addresses (personal data) out of a logger's lines: message, arguments and traceback.
+    The outbox row (its id is logged) holds the recipient for whoever may read it."""
+
+    def filter(self, record):
+        record.msg, record.args = redact_addresses(record.getMessage()), None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact_addresses(record.exc_text)
+        return True
 
 
 class JsonLineFormatter(logging.Formatter):

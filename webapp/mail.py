@@ -17,10 +17,12 @@ from flask_babel import force_locale
 from peewee import PostgresqlDatabase
 
 from .extensions import db
+from .logging_setup import RedactAddresses
 from .mail_message import compose, sender_parts, smtp_address
 from .models import OutboxMessage, utcnow
 
 log = logging.getLogger(__name__)
+log.addFilter(RedactAddresses())  # lines name a message by id and kind, never its recipient
 
 # A claimed message is hidden from other senders this long; longer than any SMTP timeout.
 CLAIM_SECONDS = 300
@@ -179,11 +181,11 @@ def record_failure(message, error, report):
     if failures >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
         values[OutboxMessage.failed_at] = now
         report.failed += 1
-        log.error("E-mail %s to %s failed for good: %s", message.id, message.recipient, error)
+        log.error("E-mail %s (%s) failed for good: %s", message.id, message.kind, error)
     else:
         values[OutboxMessage.next_attempt_at] = now + retry_delay(failures)
         report.retried += 1
-        log.warning("E-mail %s to %s will be retried: %s", message.id, message.recipient, error)
+        log.warning("E-mail %s (%s) will be retried: %s", message.id, message.kind, error)
     OutboxMessage.update(values).where(OutboxMessage.id == message.id).execute()
 
 
