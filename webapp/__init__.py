@@ -176,6 +176,7 @@ def register_cli(app):
 def register_hooks(app):
     from .logging_setup import init_request_logging
     from .pages import register_error_pages
+    from .request_body import limit_chunked_bodies
     from .security_headers import add_security_headers
     from .static_assets import init_static_assets
 
@@ -186,6 +187,7 @@ def register_hooks(app):
     app.after_request(add_security_headers)
     init_static_assets(app)
     init_request_logging(app)  # registered last, so its after_request runs first and times the view
+    limit_chunked_bodies(app)  # a chunked body over MAX_CONTENT_LENGTH: 413, never read truncated
     if app.config["TRUST_PROXY_COUNT"] > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
