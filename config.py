@@ -166,6 +166,21 @@ class Config:
     PORTAL_LOGO_URL = os.environ.get("PORTAL_LOGO_URL", "")
     PORTAL_BRAND_CSS_URL = os.environ.get("PORTAL_BRAND_CSS_URL", "")
 
+    # --- Limits counted in the database (webapp/quotas.py); 0 turns a limit off ---
+    # Invitations sent in the last 24 hours: by one manager, by one structure's managers, and to one
+    # address across every structure. A pending invitation is sent again (with a new link, the old
+    # one dies) only INVITATION_RESEND_HOURS after it went out; before that it can be cancelled.
+    INVITATIONS_PER_ACCOUNT_PER_DAY = env_int("INVITATIONS_PER_ACCOUNT_PER_DAY", 20)
+    INVITATIONS_PER_STRUCTURE_PER_DAY = env_int("INVITATIONS_PER_STRUCTURE_PER_DAY", 50)
+    INVITATIONS_PER_ADDRESS_PER_DAY = env_int("INVITATIONS_PER_ADDRESS_PER_DAY", 3)
+    INVITATION_RESEND_HOURS = env_int("INVITATION_RESEND_HOURS", 24)
+    # A signed-in account: the structures it may be principal manager of, structures it may create per
+    # hour, attachment requests it may have awaiting a decision, and requests it may file per hour.
+    MAX_STRUCTURES_PER_ACCOUNT = env_int("MAX_STRUCTURES_PER_ACCOUNT", 20)
+    STRUCTURE_CREATIONS_PER_HOUR = env_int("STRUCTURE_CREATIONS_PER_HOUR", 10)
+    MAX_PENDING_ATTACHMENT_REQUESTS = env_int("MAX_PENDING_ATTACHMENT_REQUESTS", 10)
+    ATTACHMENT_REQUESTS_PER_HOUR = env_int("ATTACHMENT_REQUESTS_PER_HOUR", 10)
+
 
 def apply_environment(cfg):
     """Refuse an unknown PORTAL_ENV, then fill in the settings whose default follows it (left None)."""

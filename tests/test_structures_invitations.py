@@ -64,7 +64,8 @@ def test_manager_sends_an_invitation(app, client, ann, outbox):
     assert invitation.email == "nina@example.fr" and invitation.invited_by_id == ann["ann"]
     assert timedelta(days=6, hours=23) < invitation.expires_at - invitation.created_at <= timedelta(days=7)
     [mail] = outbox()
-    assert mail.recipient == "nina@example.fr" and "ALPHA SARL" in mail.subject and "Ann Person" in mail.body_text
+    assert mail.recipient == "nina@example.fr" and mail.subject == "Invitation to join a structure on Portail e-facturation"
+    assert "“ALPHA SARL”" in mail.body_text and "“Ann Person”" in mail.body_text and "ALPHA SARL" not in mail.subject
     token = invitation_path(mail).rsplit("/", 1)[1]
     assert token not in invitation.token_hash and len(invitation.token_hash) == 64  # only the hash is stored
     assert rows(app, StructureEvent)[0].action == "invitation_sent"

@@ -5,6 +5,7 @@ from flask import flash, g, redirect, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..auth import login_required
+from ..quotas import LimitReached
 from ..rendering import render
 from ..structure_check import check_identifier
 from ..structure_form import validate_structure
@@ -57,6 +58,15 @@ def flash_outcome(outcome):
     flash(str(message) % {"name": outcome.structure.public_name}, category)
 
 
+def refused(template, form, field, error, page):
+    """The form again, as typed, with the limit on `field` and when to try again."""
+    field.errors.append(str(error))
+    response = render(template, status=429 if error.retry_after else 422, **page)
+    if error.retry_after:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
 def finish(outcome):
     flash_outcome(outcome)
     if outcome.kind in ("created", "member"):
@@ -97,7 +107,13 @@ def create_submit():
     if form.errors:
         return render(CREATE, status=422, **context(form, check, failed=True))
     values = {} if check.structure else form.structure_values()
-    return finish(create_or_join(g.account, form.identifier_type.data, check.identifier, values))
+    try:
+        outcome = create_or_join(g.account, form.identifier_type.data, check.identifier, values)
+    except LimitReached as error:
+        # The identifier field is absent for types without one: the type field always shows.
+        field = form.identifier if check.structure else form.identifier_type
+        return refused(CREATE, form, field, error, context(form, check, failed=True))
+    return finish(outcome)
 
 
 @bp.get("/rattachement")
@@ -137,4 +153,8 @@ def attach_submit():
         form.identifier.errors.append(_l("No structure with this identifier is in the portal."))
     if form.errors:
         return render(ATTACH, status=422, **context(form, check, attach=True, failed=True))
-    return finish(request_attachment(g.account, check.structure))
+    try:
+        outcome = request_attachment(g.account, check.structure)
+    except LimitReached as error:
+        return refused(ATTACH, form, form.identifier, error, context(form, check, attach=True, failed=True))
+    return finish(outcome)

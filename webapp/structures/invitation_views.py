@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ..auth import login_required, structure_for_manager
 from ..mail import deliver_after_commit
+from ..quotas import LimitReached
 from ..rendering import render
 from . import bp
 from .forms import InvitationSignupForm, InviteForm
@@ -13,6 +14,7 @@ from .invitations import (
     accept_invitation,
     accept_with_new_account,
     active_account_for,
+    cancel_invitation,
     find_invitation,
     invite,
 )
@@ -26,14 +28,42 @@ def send_invitation(structure_id):
     form = InviteForm()
     if form.validate():
         try:
-            invite(structure, g.account, form.email.data, locale=str(get_locale()))
+            _invitation, resent = invite(structure, g.account, form.email.data, locale=str(get_locale()))
         except InvitationError as error:
             form.email.errors.append(str(error))
+        except LimitReached as error:
+            return _refused(structure, membership, form, error)
         else:
             deliver_after_commit()
-            flash(_("An invitation was sent to %(email)s. The link is valid for 7 days.", email=form.email.data), "success")
+            if resent:
+                flash(_("A new invitation was sent to %(email)s; the link sent before no longer works. "
+                        "The new link is valid for 7 days.", email=form.email.data), "success")
+            else:
+                flash(_("An invitation was sent to %(email)s. The link is valid for 7 days.", email=form.email.data),
+                      "success")
             return redirect(url_for("structures.members", structure_id=structure.id), code=303)
     return _members_page(structure, membership, status=422, invite_form=form)
+
+
+def _refused(structure, membership, form, error):
+    """The form again, with the typed address and when to try again (429 and Retry-After for a rate)."""
+    form.email.errors.append(str(error))
+    response = _members_page(structure, membership, status=429 if error.retry_after else 422, invite_form=form)
+    if error.retry_after:
+        response.headers["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@bp.post("/structures/<int:structure_id>/invitations/<int:invitation_id>/annuler")
+@login_required
+def cancel(structure_id, invitation_id):
+    structure, _membership = structure_for_manager(structure_id)
+    email = cancel_invitation(structure, g.account, invitation_id)
+    if email is None:
+        flash(_("This invitation was no longer pending: it had been accepted, cancelled or had expired."), "warning")
+    else:
+        flash(_("The invitation sent to %(email)s is cancelled: its link no longer works.", email=email), "success")
+    return redirect(url_for("structures.members", structure_id=structure.id) + "#invitations", code=303)
 
 
 def _invalid(state):

@@ -10,6 +10,7 @@ from ..rendering import render, wants_fragment
 from . import bp
 from .attachments import MAX_REASON_LENGTH, decide, pending_requests
 from .forms import DecisionForm, InviteForm
+from .invitations import pending_invitations
 from .roles import ROLE_LABELS, RoleError, change_role, detach_member, member_of, members_of, transfer_principal
 
 
@@ -92,6 +93,7 @@ def _members_page(structure, membership, status=200, errors=None, invite_form=No
         "structures/members.html", status=status, structure=structure, membership=membership,
         members=members_of(structure), roles=ROLE_LABELS, errors=errors or {},
         invite_form=invite_form or InviteForm(formdata=None), failed=status != 200,
+        invitations=pending_invitations(structure),
     )
 
 
