@@ -74,8 +74,11 @@ def language_link(body):
 
 
 # (the address in the browser, the path the server decodes from it)
-CRAFTED_PATHS = [("/%5Cevil.example%2Fphish", "/\\evil.example/phish"), ("//evil.example/phish", "//evil.example/phish"),
-                 ("/%2F%2Fevil.example", "//evil.example")]
+CRAFTED_PATHS = [
+    ("/%5Cevil.example%2Fphish", "/\\evil.example/phish"),
+    ("//evil.example/phish", "//evil.example/phish"),
+    ("/%2F%2Fevil.example", "//evil.example"),
+]
 
 
 @pytest.mark.parametrize("address, path", CRAFTED_PATHS)

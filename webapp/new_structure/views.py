@@ -40,7 +40,8 @@ def for_signed_in_user(check, attach=False):
         if already in ("member", "pending"):
             return replace(check, message=outcome_message(already, name)[0])
         if attach:
-            return replace(check, message=_("Structure found: “%(name)s”. Submit to ask its managers to attach your account.", name=name))
+            return replace(check, message=_(
+                "Structure found: “%(name)s”. Submit to ask its managers to attach your account.", name=name))
         return replace(check, message=_(
             "This structure already exists in the portal as “%(name)s”: submitting sends an "
             "attachment request to its managers.", name=name))
