@@ -110,7 +110,7 @@ def csrf_token(client):
 
     def read():
         page = client.get("/").get_data(as_text=True)
-        return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+        return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
     return read
 

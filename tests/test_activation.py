@@ -22,7 +22,7 @@ def link(client, outbox):
 
 def token_of(client):
     page = client.get("/?lang=en").get_data(as_text=True)
-    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 def activate(client, link, **changes):
@@ -155,7 +155,7 @@ def test_resend_answers_identically_for_an_unknown_address(app, outbox):
     after_known = len(outbox())
     unknown = resend("nobody@example.fr")
     assert after_known == before + 1 and len(outbox()) == after_known
-    strip = lambda page: re.sub(r'value="[^"]{20,}"|"X-CSRFToken": "[^"]+"', "", page)  # noqa: E731
+    strip = lambda page: re.sub(r'value="[^"]{20,}"|<meta name="csrf-token" content="[^"]+">', "", page)  # noqa: E731
     assert known[:2] == unknown[:2] and strip(known[2]) == strip(unknown[2])
 
 

@@ -1,5 +1,9 @@
 """Home, terms, error pages, language switch, security headers."""
+import html
 import re
+from urllib.parse import urljoin, urlsplit
+
+import pytest
 
 
 def test_home_links_to_sign_up_and_sign_in(client):
@@ -39,7 +43,7 @@ def test_french_by_default_and_english_remembered(client):
     assert '<html lang="en">' in client.get("/?lang=en").get_data(as_text=True)
     body = client.get("/conditions-generales").get_data(as_text=True)
     assert '<html lang="en">' in body and "<h1>Terms of use</h1>" in body
-    assert 'href="/conditions-generales?lang=fr"' in body  # the switch back
+    assert 'href="?lang=fr"' in body  # the switch back
     assert '<html lang="en">' in client.get("/?lang=xx").get_data(as_text=True)  # unknown: ignored
     assert '<html lang="fr">' in client.get("/?lang=fr").get_data(as_text=True)
 
@@ -62,7 +66,31 @@ def test_no_inline_script_or_style(client):
 
 def test_language_switch_keeps_the_other_query_parameters(client):
     body = client.get("/annuaire?q=lampadaire&page=1").get_data(as_text=True)
-    assert 'href="/annuaire?q=lampadaire&amp;page=1&amp;lang=en"' in body
+    assert 'href="?q=lampadaire&amp;page=1&amp;lang=en"' in body
+
+
+def language_link(body):
+    return html.unescape(re.search(r'<a href="([^"]*)" lang="en" hreflang="en">', body).group(1))
+
+
+# (the address in the browser, the path the server decodes from it)
+CRAFTED_PATHS = [
+    ("/%5Cevil.example%2Fphish", "/\\evil.example/phish"),
+    ("//evil.example/phish", "//evil.example/phish"),
+    ("/%2F%2Fevil.example", "//evil.example"),
+]
+
+
+@pytest.mark.parametrize("address, path", CRAFTED_PATHS)
+def test_language_link_never_leads_to_another_site(client, address, path):
+    """The 404 page of a crafted path used to echo it into the link: href="/\\evil.example/phish?lang=en"."""
+    response = client.get("/", environ_overrides={"PATH_INFO": path})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 404
+    assert language_link(body) == "?lang=en" and "evil.example" not in body
+    page = "http://portal.test" + address
+    assert urlsplit(urljoin(page, language_link(body))).netloc == "portal.test"
+    assert urljoin(page, language_link(body)) == page + "?lang=en"  # the same page, in English
 
 
 def test_language_switch_on_the_sign_up_page_keeps_what_was_typed(client, csrf_token):

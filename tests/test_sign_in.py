@@ -13,7 +13,7 @@ PASSWORD = "Correct-Horse-42x"
 
 def csrf(client, path="/?lang=en"):
     page = client.get(path).get_data(as_text=True)
-    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 def sign_in(client, email="alice@example.fr", password=PASSWORD):

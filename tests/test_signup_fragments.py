@@ -1,4 +1,5 @@
 """The sign-up page's htmx fragments: the fields of a type, the live identifier check."""
+import html
 import re
 
 import pytest
@@ -53,7 +54,7 @@ def selected(body, name):
 
 def check_message(body):
     block = re.search(r'<div id="identifier-check".*?</div>', body, re.S).group(0)
-    return " ".join(re.sub(r"<[^>]+>", " ", block).split())
+    return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", block).split()))  # the text a user reads
 
 
 COMPANY = {"identifier", "structure_type", "company_name", "label", "structure_email", "structure_phone",

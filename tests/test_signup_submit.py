@@ -13,7 +13,7 @@ CAPTCHA = re.compile(r'name="captcha_id" value="([^"]+)"')
 def open_page(client):
     """Load the sign-up page in English; returns (csrf token, captcha id)."""
     page = client.get("/inscription?lang=en").get_data(as_text=True)
-    token = re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
     return token, CAPTCHA.search(page).group(1)
 
 

@@ -57,7 +57,7 @@ def add_request(app, account_id, structure_id, **values):
 
 def csrf(client, path="/?lang=en"):
     page = client.get(path).get_data(as_text=True)
-    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 def sign_in(app, client, email, password=PASSWORD):

@@ -44,7 +44,7 @@ def sign_in(client, app, account_id):
 
 def token(client):
     page = client.get("/annuaire").get_data(as_text=True)
-    return re.search(r'"X-CSRFToken": "([^"]+)"', page).group(1)
+    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
 
 
 def post(client, url, data=None, htmx=False):

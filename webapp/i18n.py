@@ -19,14 +19,18 @@ def compile_catalogues(directory):
 
 
 def url_with_language(language):
-    """This page's URL with ?lang= set, its other query parameters kept."""
+    """This page with ?lang= set, its other query parameters kept: a query-only link ("?lang=en&q=…").
+
+    The browser resolves it against the address it shows, so the path is never echoed back: a path
+    such as /%5Cevil.example%2Fphish, decoded into the link, would lead to another site.
+    """
     from urllib.parse import urlencode
 
     from flask import request
 
     args = request.args.to_dict(flat=False)
     args["lang"] = [language]
-    return request.path + "?" + urlencode(args, doseq=True)
+    return "?" + urlencode(args, doseq=True)
 
 
 def remember_language():

@@ -1,6 +1,7 @@
 """What an identifier tells us: its format, the register's record, an existing structure."""
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .directory import RegisterUnavailable, get_register
@@ -60,7 +61,8 @@ def check_identifier(type_code, raw):
         return IdentifierCheck(
             "existing",
             identifier,
-            _l(
+            # Plain gettext, at request time: a lazy string is trusted as HTML, and the name is typed text.
+            _(
                 "This structure is already declared in the portal as “%(name)s”. Your sign-up will "
                 "become an attachment request that the structure's managers must approve.",
                 name=structure.public_name,

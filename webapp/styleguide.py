@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from flask import Blueprint, abort
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
@@ -75,7 +76,7 @@ def found(record, **values):
 def declared():
     form = sample_form(**PERSON, identifier_type="SIRET", identifier=SIRET)
     structure = Structure(identifier_type="SIRET", identifier=SIRET, company_name="ATELIERS DU LAMPADAIRE BLEU")
-    message = _l(
+    message = _(  # plain gettext, as structure_check does: the name is typed text, never in a lazy string
         "This structure is already declared in the portal as “%(name)s”. Your sign-up will "
         "become an attachment request that the structure's managers must approve.",
         name=structure.public_name,

@@ -2,6 +2,7 @@
 from dataclasses import replace
 
 from flask import flash, g, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..auth import login_required
@@ -17,12 +18,18 @@ from .service import create_or_join, relation_to, request_attachment
 CREATE = "new_structure/create.html"
 ATTACH = "new_structure/attach.html"
 
-OUTCOME_MESSAGES = {
-    "created": (_l("The structure “%(name)s” is created: you are its principal manager."), "success"),
-    "requested": (_l("Your attachment request has been sent to the managers of “%(name)s”."), "success"),
-    "member": (_l("You are already a member of “%(name)s”."), "info"),
-    "pending": (_l("Your attachment request to “%(name)s” is already awaiting a manager's approval."), "info"),
-}
+# Messages that carry a structure's name use plain gettext, called at request time: a lazy string
+# is trusted as HTML by Jinja, and the name is text someone typed.
+
+def outcome_message(kind, name):
+    """The notice after a create/join (kind: created, requested, member, pending) and its category."""
+    if kind == "created":
+        return _("The structure “%(name)s” is created: you are its principal manager.", name=name), "success"
+    if kind == "requested":
+        return _("Your attachment request has been sent to the managers of “%(name)s”.", name=name), "success"
+    if kind == "member":
+        return _("You are already a member of “%(name)s”.", name=name), "info"
+    return _("Your attachment request to “%(name)s” is already awaiting a manager's approval.", name=name), "info"
 
 
 def for_signed_in_user(check, attach=False):
@@ -31,13 +38,12 @@ def for_signed_in_user(check, attach=False):
     if structure is not None:
         name = structure.public_name
         already = relation_to(g.account, structure)
-        if already == "member":
-            return replace(check, message=_l("You are already a member of “%(name)s”.", name=name))
-        if already == "pending":
-            return replace(check, message=str(OUTCOME_MESSAGES["pending"][0]) % {"name": name})
+        if already in ("member", "pending"):
+            return replace(check, message=outcome_message(already, name)[0])
         if attach:
-            return replace(check, message=_l("Structure found: “%(name)s”. Submit to ask its managers to attach your account.", name=name))
-        return replace(check, message=_l(
+            return replace(check, message=_(
+                "Structure found: “%(name)s”. Submit to ask its managers to attach your account.", name=name))
+        return replace(check, message=_(
             "This structure already exists in the portal as “%(name)s”: submitting sends an "
             "attachment request to its managers.", name=name))
     if attach and check.status == "no_identifier":
@@ -54,8 +60,7 @@ def context(form, check, attach=False, **extra):
 
 
 def flash_outcome(outcome):
-    message, category = OUTCOME_MESSAGES[outcome.kind]
-    flash(str(message) % {"name": outcome.structure.public_name}, category)
+    flash(*outcome_message(outcome.kind, outcome.structure.public_name))
 
 
 def refused(template, form, field, error, page):
