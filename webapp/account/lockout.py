@@ -3,8 +3,9 @@
 Keyed by the typed address, not by the account, so an unknown address behaves exactly like a known one
 (no enumeration). The delay is not a sleep: an attempt that comes before its time is refused without
 checking the password, so a bot never holds a worker. The lock is short (LOCKOUT_SECONDS), and a
-browser that signed in to the account before (a signed "known device" cookie) is not locked out: an
-attacker elsewhere cannot keep the owner out.
+browser that signed in to the account before, or completed a password reset (a signed "known device"
+cookie), is not locked out: an attacker elsewhere cannot keep the owner out. The per-address rate
+limit of limits.py spares that browser too.
 """
 import hashlib
 import math

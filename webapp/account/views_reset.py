@@ -9,6 +9,7 @@ from ..security import password_rules
 from . import bp
 from .forms import SECRET_QUESTIONS, ForgotPasswordForm, ResetPasswordForm, check_new_password
 from .password_reset import check_secret_answer, complete_reset, request_password_reset, reset_state
+from .lockout import remember_device
 from .sessions import clear_session
 
 
@@ -69,7 +70,9 @@ def reset_password(token):
             if g.get("account") is not None and g.account.id == account.id:
                 clear_session()
             flash(_("Your password has been changed and every session of your account has ended. Sign in with your new password."), "success")
-            return redirect(url_for("account.sign_in"), code=303)
+            # Whoever completed a reset holds the mailbox and the secret answer: this browser is the
+            # owner's, so no lockout or per-address limit set off by someone else keeps it out.
+            return remember_device(redirect(url_for("account.sign_in"), code=303), account.email)
     return render(
         "account/reset_password.html", status=422 if form.errors else 200, form=form, account=account,
         token=token, question=dict(SECRET_QUESTIONS).get(account.secret_question, ""),
