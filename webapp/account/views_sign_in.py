@@ -10,12 +10,12 @@ from ..mail import deliver_after_commit
 from ..models import Account
 from ..rendering import render
 from . import bp
+from .after_response import deliver_after_response
 from ..limits import count_failure, wait_text
 from .forms import SignInCodeForm, SignInForm
 from .lockout import clear_failures, record_failure, remember_device, wait_before_attempt
 from .service import authenticate
 from .sessions import PENDING_KEY, clear_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
-from .views_reset import deliver_after_response
 from .two_factor import check_code, may_send_new_code, second_step_method, start_challenge
 
 
