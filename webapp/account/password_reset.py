@@ -14,6 +14,7 @@ from ..security import (
     normalise_secret_answer,
     verify_password,
 )
+from .password_check import forget_wrong_answers
 from .service import find_account, issued_recently
 
 PURPOSE = "reset"
@@ -81,6 +82,7 @@ def complete_reset(record, password):
             return False
         account = set_password_ending_sessions(record.account_id, password)
         queue_password_changed(account, reset=True)
+        forget_wrong_answers(account.id)  # the new password owes nothing to the old one's wrong guesses
     return True
 
 
