@@ -123,15 +123,21 @@ def age_links(app, seconds=61):
             token.save()
 
 
+def answered(response):
+    """Close the response, as the WSGI server does once the answer has left: the deferred work runs."""
+    response.close()
+    return response
+
+
 def resend(client, email="alice@example.fr"):
-    return client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": token_of(client)})
+    return answered(client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": token_of(client)}))
 
 
 def test_resend_issues_a_new_link_and_the_old_one_stops_working(app, client, link, outbox):
     age_links(app)
     before = len(outbox())
-    response = client.post("/activation/nouveau-lien", data={"email": "ALICE@example.fr",
-                                                            "csrf_token": token_of(client)})
+    response = answered(client.post("/activation/nouveau-lien", data={"email": "ALICE@example.fr",
+                                                                     "csrf_token": token_of(client)}))
     assert response.status_code == 303
     assert "a new link has been sent" in client.get(response.headers["Location"]).get_data(as_text=True)
     [message] = outbox()[before:]
@@ -144,7 +150,7 @@ def test_resend_issues_a_new_link_and_the_old_one_stops_working(app, client, lin
 def test_resend_answers_identically_for_an_unknown_address(app, outbox):
     def resend(email):
         client = app.test_client()
-        response = client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": token_of(client)})
+        response = answered(client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": token_of(client)}))
         return response.status_code, response.headers["Location"], client.get(response.headers["Location"]).get_data(as_text=True)
 
     signup_client = app.test_client()
@@ -191,7 +197,7 @@ def test_resend_from_the_check_mail_page_uses_the_signup_address(app, client, li
     assert 'action="/activation/nouveau-lien"' in page.get_data(as_text=True)
     age_links(app)
     before = len(outbox())
-    response = client.post("/activation/nouveau-lien", data={"csrf_token": token_of(client)})
+    response = answered(client.post("/activation/nouveau-lien", data={"csrf_token": token_of(client)}))
     assert response.status_code == 303 and "a new link has been sent" in client.get(
         response.headers["Location"]).get_data(as_text=True)
     [message] = outbox()[before:]

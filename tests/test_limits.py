@@ -50,9 +50,10 @@ def test_sign_in_per_ip_limit_answers_429_page_saying_when_to_retry(limited_app)
 
 
 def test_sign_in_per_account_limit_holds_across_addresses(limited_app):
+    # The database's lockout is pushed away: this is the limiter's own count of wrong passwords.
+    limited_app.config.update(LOCKOUT_DELAY_AFTER=50, LOCKOUT_THRESHOLD=50)
     statuses = [post_sign_in(from_ip(limited_app, f"10.0.1.{i}"), "target@example.fr").status_code for i in range(6)]
-    assert statuses[:5] == [422] * 5 or 429 not in statuses[:3]
-    assert statuses[-1] == 429
+    assert statuses == [422] * 5 + [429]
 
 
 def test_htmx_request_gets_a_429_fragment_placed_above_the_page(limited_app):
@@ -76,14 +77,16 @@ def test_identifier_lookup_fragments_are_limited(limited_app):
     assert codes[-1] == 429 and 429 not in codes[:3]
 
 
-def test_signup_submit_is_limited_per_address(limited_app):
+def test_signup_submit_counts_accounts_created_per_address_not_attempts(limited_app):
+    # Re-submitting an address that has a pending sign-up creates no new account: never refused.
+    # (Accounts created, counted per address: test_limits_owner.py.)
     codes = []
     for i in range(3):
         client = from_ip(limited_app, f"10.0.4.{i}")
         token, captcha_id = open_page(client)
         data = signup_data(login_email="same@example.fr", login_email_confirm="same@example.fr")
         codes.append(client.post("/inscription", data=dict(data, csrf_token=token, captcha_id=captcha_id)).status_code)
-    assert codes == [303, 303, 429]
+    assert codes == [303, 303, 303]
 
 
 def test_reset_and_resend_are_limited(limited_app):

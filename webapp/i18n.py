@@ -33,14 +33,34 @@ def url_with_language(language):
     return "?" + urlencode(args, doseq=True)
 
 
+def chosen_on_this_page():
+    """True when this request comes from a click on the page's own language switch.
+
+    The switch links to the same page with ?lang=, so the browser sends this portal's page as the
+    Referer (Referrer-Policy: same-origin) and, when it speaks Fetch Metadata, Sec-Fetch-Site:
+    same-origin. A link from another site carries neither: it may show the page in another language,
+    never change what is stored.
+    """
+    from urllib.parse import urlsplit
+
+    from flask import request
+
+    if request.headers.get("Sec-Fetch-Site", "same-origin") != "same-origin":
+        return False
+    referer = urlsplit(request.headers.get("Referer", ""))
+    return referer.netloc == request.host and referer.path == request.path  # (the scheme may be a proxy's)
+
+
 def remember_language():
-    """A signed-in user's language switch also becomes the language of their e-mails."""
+    """A signed-in user's own language switch also becomes the language of their e-mails."""
     from flask import current_app, g, request
 
     from .models import Account
 
     requested = request.args.get("lang")
     account = g.get("account")
-    if account is not None and requested in current_app.config["LANGUAGES"] and account.locale != requested:
+    if account is None or requested not in current_app.config["LANGUAGES"] or account.locale == requested:
+        return
+    if request.method == "GET" and chosen_on_this_page():
         Account.update(locale=requested).where(Account.id == account.id).execute()
         account.locale = requested

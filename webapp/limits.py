@@ -4,66 +4,115 @@ Counters live in RATELIMIT_STORAGE_URI: "memory://" (one process) by default; wi
 workers or machines point it at Redis ("redis://host:6379/0") so every worker counts the same hits.
 Each limit is a config key holding a Flask-Limiter string ("20/minute;200/hour"), read per request.
 
+A limit keyed by an address must never let an attacker keep the owner out, so those limits count
+only what the attacker cannot do for free: a wrong password or code (the view calls count_failure()),
+an account created (count_account_created()); they never apply to a browser that signed in to that
+address before (the known-device cookie). Reset and activation links have no per-address counter: the
+database allows one link per address every RESEND_INTERVAL_SECONDS, and that is all the owner waits.
+
 Behind a reverse proxy the client IP is the proxy's: wrap the app in werkzeug's ProxyFix
 (PROXY_FIX_X_FOR=1) so limits apply per visitor, not per proxy.
 """
 import math
 import os
 import time
+from typing import NamedTuple
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 from .rendering import render, wants_fragment
 
-# endpoint -> [(config key of the limit, "ip" or "account", methods or None for all)]
+
+class Limit(NamedTuple):
+    config_key: str
+    kind: str = "ip"  # "ip" or "account" (the address the request is about)
+    methods: tuple = None  # None: every method
+    counts: str = "all"  # "all" requests, or only those the view marked with count_failure()
+    owner_exempt: bool = False  # not applied to a browser that signed in with the typed address
+
+
+POST = ("POST",)
+SIGN_IN = [
+    Limit("RATELIMIT_SIGN_IN", "ip", POST, "failures", owner_exempt=True),
+    Limit("RATELIMIT_SIGN_IN_ACCOUNT", "account", POST, "failures", owner_exempt=True),
+]
 LIMITED_ENDPOINTS = {
-    "signup.submit": [("RATELIMIT_SIGNUP", "ip", None), ("RATELIMIT_SIGNUP_ACCOUNT", "account", None)],
-    "signup.choose_type": [("RATELIMIT_LOOKUP", "ip", None)],
-    "signup.check_identifier_fragment": [("RATELIMIT_LOOKUP", "ip", None)],
-    "new_structure.create_type": [("RATELIMIT_LOOKUP", "ip", None)],
-    "new_structure.create_identifier": [("RATELIMIT_LOOKUP", "ip", None)],
-    "new_structure.attach_type": [("RATELIMIT_LOOKUP", "ip", None)],
-    "new_structure.attach_identifier": [("RATELIMIT_LOOKUP", "ip", None)],
-    "captcha.new": [("RATELIMIT_CAPTCHA", "ip", None)],
-    "captcha.validate": [("RATELIMIT_CAPTCHA", "ip", None)],
-    "captcha.audio": [("RATELIMIT_CAPTCHA_AUDIO", "ip", None)],
-    "account.sign_in": [("RATELIMIT_SIGN_IN", "ip", ["POST"]), ("RATELIMIT_SIGN_IN_ACCOUNT", "account", ["POST"])],
-    "account.sign_in_code": [("RATELIMIT_SIGN_IN", "ip", ["POST"]), ("RATELIMIT_SIGN_IN_ACCOUNT", "account", ["POST"])],
-    "account.forgot_password": [("RATELIMIT_RESET", "ip", ["POST"]), ("RATELIMIT_RESET_ACCOUNT", "account", ["POST"])],
-    "account.reset_password": [("RATELIMIT_RESET", "ip", ["POST"])],
-    "account.resend_activation": [("RATELIMIT_RESEND", "ip", None), ("RATELIMIT_RESEND_ACCOUNT", "account", None)],
-    "account.new_sign_in_code": [("RATELIMIT_RESEND", "ip", None), ("RATELIMIT_RESEND_ACCOUNT", "account", None)],
+    "signup.submit": [Limit("RATELIMIT_SIGNUP"), Limit("RATELIMIT_SIGNUP_ACCOUNT", "account", counts="failures")],
+    "signup.choose_type": [Limit("RATELIMIT_LOOKUP")],
+    "signup.check_identifier_fragment": [Limit("RATELIMIT_LOOKUP")],
+    "new_structure.create_type": [Limit("RATELIMIT_LOOKUP")],
+    "new_structure.create_identifier": [Limit("RATELIMIT_LOOKUP")],
+    "new_structure.attach_type": [Limit("RATELIMIT_LOOKUP")],
+    "new_structure.attach_identifier": [Limit("RATELIMIT_LOOKUP")],
+    "captcha.new": [Limit("RATELIMIT_CAPTCHA")],
+    "captcha.validate": [Limit("RATELIMIT_CAPTCHA")],
+    "captcha.audio": [Limit("RATELIMIT_CAPTCHA_AUDIO")],
+    "account.sign_in": SIGN_IN,
+    "account.sign_in_code": [
+        Limit("RATELIMIT_SIGN_IN", "ip", POST, "failures"),
+        Limit("RATELIMIT_SIGN_IN_ACCOUNT", "account", POST, "failures"),
+    ],
+    # Links by e-mail: per IP here, per address in the database (RESEND_INTERVAL_SECONDS).
+    "account.forgot_password": [Limit("RATELIMIT_RESET", "ip", POST)],
+    "account.reset_password": [Limit("RATELIMIT_RESET", "ip", POST)],
+    "account.resend_activation": [Limit("RATELIMIT_RESEND")],
+    "account.new_sign_in_code": [Limit("RATELIMIT_RESEND")],
 }
 
 DEFAULT_LIMITS = {
     "RATELIMIT_SIGNUP": "20/minute;200/hour",  # the no-JS "show the fields" actions post here too
-    "RATELIMIT_SIGNUP_ACCOUNT": "5/hour",
+    "RATELIMIT_SIGNUP_ACCOUNT": "5/hour",  # accounts created for one address
     "RATELIMIT_LOOKUP": "120/minute;2000/hour",
     "RATELIMIT_CAPTCHA": "30/minute;300/hour",
     "RATELIMIT_CAPTCHA_AUDIO": "10/minute;100/hour",
-    "RATELIMIT_SIGN_IN": "30/minute;300/hour",
-    # Short on purpose: a per-account limit is also a way to lock the owner out (lockout.py caps that).
+    "RATELIMIT_SIGN_IN": "30/minute;300/hour",  # wrong passwords or codes from one IP
+    # Wrong passwords for one address; short, and never applied to the owner's known browser.
     "RATELIMIT_SIGN_IN_ACCOUNT": "10/minute",
     "RATELIMIT_RESET": "10/minute;60/hour",
-    "RATELIMIT_RESET_ACCOUNT": "5/hour",
     "RATELIMIT_RESEND": "10/minute;60/hour",
-    "RATELIMIT_RESEND_ACCOUNT": "5/hour",
 }
+FAILURE_FLAG = "rate_limit_failure"
+
+
+def count_failure():
+    """Count this request against the limits that count failures only (a wrong password or code)."""
+    g.setdefault(FAILURE_FLAG, True)
+
+
+def count_account_created():
+    """Sign-up's per-address limit counts the accounts created, not the attempts."""
+    g.setdefault(FAILURE_FLAG, True)
+
+
+def counted(response):
+    return bool(g.get(FAILURE_FLAG))
+
+
+def typed_email():
+    typed = request.form.get("email") or request.form.get("login_email") or ""
+    return " ".join(typed.split()).lower()[:254]
 
 
 def account_key():
     """The account a request is about: the typed address, or the sign-in waiting for its code."""
-    typed = request.form.get("email") or request.form.get("login_email") or ""
-    email = " ".join(typed.split()).lower()[:254]
+    email = typed_email()
     if not email:
         pending = session.get("pending_sign_in") or {}
         if pending.get("account_id"):
             return f"account-id:{pending['account_id']}"
         email = session.get("signup_email") or ""
     return f"account:{email}" if email else f"ip:{get_remote_address()}"
+
+
+def owner_browser():
+    """True when this browser signed in before with the address typed in the form."""
+    from .account.lockout import known_device
+
+    email = typed_email()
+    return bool(email) and known_device(email)
 
 
 def ip_key():
@@ -84,13 +133,15 @@ def init_limits(app):
         view = app.view_functions.get(endpoint)
         if view is None:
             continue
-        for config_key, kind, methods in limits:
+        for limit in limits:
             # Decorated limits are checked by the wrapper (not in before_request): install it.
             view = app.view_functions[endpoint] = limiter.limit(
-                limit_reader(config_key),
-                key_func=account_key if kind == "account" else ip_key,
-                methods=methods,
-                scope=f"{config_key}:{kind}",  # each limit has its own counters
+                limit_reader(limit.config_key),
+                key_func=account_key if limit.kind == "account" else ip_key,
+                methods=list(limit.methods) if limit.methods else None,
+                scope=f"{limit.config_key}:{limit.kind}",  # each limit has its own counters
+                deduct_when=counted if limit.counts == "failures" else None,
+                exempt_when=owner_browser if limit.owner_exempt else None,
             )(view)
     app.register_error_handler(429, lambda error: too_many_requests(limiter))
     app.register_error_handler(413, lambda error: render("errors/413.html", status=413))

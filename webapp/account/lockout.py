@@ -3,8 +3,9 @@
 Keyed by the typed address, not by the account, so an unknown address behaves exactly like a known one
 (no enumeration). The delay is not a sleep: an attempt that comes before its time is refused without
 checking the password, so a bot never holds a worker. The lock is short (LOCKOUT_SECONDS), and a
-browser that signed in to the account before (a signed "known device" cookie) is not locked out: an
-attacker elsewhere cannot keep the owner out.
+browser that signed in to the account before, or completed a password reset (a signed "known device"
+cookie), is not locked out: an attacker elsewhere cannot keep the owner out. The per-address rate
+limit of limits.py spares that browser too.
 """
 import hashlib
 import math
@@ -67,7 +68,26 @@ def wait_before_attempt(email):
     """Seconds to wait before this address may try a password again, or 0."""
     if known_device(email):
         return 0
-    record = SignInFailure.get_or_none(SignInFailure.email_digest == digest(email))
+    return seconds_to_wait(digest(email))
+
+
+def record_failure(email):
+    """Count a wrong password for this address; lock it and e-mail the owner at the threshold."""
+    if count_failure(digest(email)):
+        tell_owner(email)
+
+
+def clear_failures(email):
+    forget_failures(digest(email))
+
+
+# The mechanism, for any key (a sign-in address here, an account's current-password checks in
+# password_check.py): LOCKOUT_DELAY_AFTER free failures, then a growing wait, and at LOCKOUT_THRESHOLD
+# failures within LOCKOUT_WINDOW_SECONDS a lock of LOCKOUT_SECONDS. Never longer: nobody is locked out
+# for good.
+
+def seconds_to_wait(key):
+    record = SignInFailure.get_or_none(SignInFailure.email_digest == key)
     if record is None:
         return 0
     now = utcnow()
@@ -78,16 +98,32 @@ def wait_before_attempt(email):
     return 0
 
 
-def record_failure(email):
-    """Count a wrong password for this address; lock it and e-mail the owner at the threshold."""
+def _record(key, now):
+    try:
+        with db.atomic():
+            SignInFailure.create(email_digest=key, failures=0, first_failure_at=now, next_attempt_at=now)
+    except IntegrityError:
+        pass
+
+
+def claim_attempt(key, hold_seconds=10):
+    """Seconds to wait, or 0 and the attempt is this caller's: until count_failure() or
+    forget_failures(), simultaneous attempts for the key wait (they cannot race past the delays)."""
+    now = utcnow()
+    _record(key, now)
+    free = (SignInFailure.email_digest == key) & (SignInFailure.next_attempt_at <= now) & (
+        SignInFailure.locked_until.is_null() | (SignInFailure.locked_until <= now)
+    )
+    claimed = SignInFailure.update(next_attempt_at=now + timedelta(seconds=hold_seconds)).where(free).execute()
+    return 0 if claimed else seconds_to_wait(key) or 1
+
+
+def count_failure(key):
+    """Count a failure for the key and set its next wait; True when this failure starts the lock."""
     cfg = current_app.config
-    key, now = digest(email), utcnow()
+    now = utcnow()
     with db.atomic():
-        try:
-            with db.atomic():
-                SignInFailure.create(email_digest=key, failures=0, first_failure_at=now)
-        except IntegrityError:
-            pass
+        _record(key, now)
         record = SignInFailure.get(SignInFailure.email_digest == key)
         if record.first_failure_at < now - timedelta(seconds=cfg["LOCKOUT_WINDOW_SECONDS"]):
             record.failures, record.first_failure_at, record.locked_until = 0, now, None
@@ -99,12 +135,11 @@ def record_failure(email):
         if newly_locked:
             record.locked_until = now + timedelta(seconds=cfg["LOCKOUT_SECONDS"])
         record.save()
-        if newly_locked:
-            tell_owner(email)
+    return newly_locked
 
 
-def clear_failures(email):
-    SignInFailure.delete().where(SignInFailure.email_digest == digest(email)).execute()
+def forget_failures(key):
+    SignInFailure.delete().where(SignInFailure.email_digest == key).execute()
 
 
 def tell_owner(email):

@@ -1,8 +1,5 @@
 """Forgotten password: a single-use link by e-mail, the secret question, a new password."""
-import secrets
-
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
@@ -15,9 +12,9 @@ from ..security import (
     hours,
     issue_token,
     normalise_secret_answer,
-    token_digest,
     verify_password,
 )
+from .password_check import forget_wrong_answers
 from .service import find_account, issued_recently
 
 PURPOSE = "reset"
@@ -34,28 +31,18 @@ def forgot_password_url():
 
 
 def request_password_reset(email):
-    """E-mail a reset link to an active account with this address; returns nothing either way.
+    """Queue a reset link for an active account with this address, at most once an interval.
 
-    Without such an account the same work is done (a token, its digest, the e-mail rendered) and
-    thrown away, so the answer takes about as long. The e-mail itself is sent after the response.
+    Called after the answer has left (views_reset.forgot_password): its work never shows in the answer.
     """
     account = find_account(email)
-    lifetime = current_app.config["RESET_TOKEN_HOURS"]
     if account is not None and account.is_active and not issued_recently(account, PURPOSE):
+        lifetime = current_app.config["RESET_TOKEN_HOURS"]
         with db.atomic():
             token = issue_token(account, PURPOSE, hours(lifetime))
             queue_email(
                 account.email, "password_reset", _l("Choose a new password"), locale=account.locale,
                 account=account, reset_url=reset_url(token), lifetime_hours=lifetime,
-            )
-        return
-    token = secrets.token_urlsafe(32)
-    token_digest(token)
-    with force_locale("fr"):
-        for suffix in ("txt", "html"):
-            render_template(
-                f"emails/password_reset.{suffix}", account=None, reset_url=reset_url(token),
-                lifetime_hours=lifetime,
             )
 
 
@@ -95,6 +82,7 @@ def complete_reset(record, password):
             return False
         account = set_password_ending_sessions(record.account_id, password)
         queue_password_changed(account, reset=True)
+        forget_wrong_answers(account.id)  # the new password owes nothing to the old one's wrong guesses
     return True
 
 

@@ -1,6 +1,6 @@
 """Changes a signed-in user makes to their own account."""
 from ..extensions import db
-from ..security import hash_password, normalise_secret_answer, verify_password
+from ..security import hash_password, normalise_secret_answer
 from .password_reset import queue_password_changed, set_password_ending_sessions
 
 DETAIL_FIELDS = ("first_name", "last_name", "phone", "contact_email")
@@ -11,10 +11,6 @@ def update_details(account, values):
     for name in DETAIL_FIELDS:
         setattr(account, name, values[name])
     account.save(only=[getattr(type(account), name) for name in DETAIL_FIELDS])
-
-
-def current_password_is_right(account, password):
-    return verify_password(account.password_hash, password or "")
 
 
 def change_password(account, password):

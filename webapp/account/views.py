@@ -3,12 +3,12 @@ from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from ..extensions import db
-from ..mail import deliver_after_commit
 from ..rendering import render
 from ..security import password_rules
 from ..signup.service import queue_activation_link
 from ..structure_form import without_control_characters
 from . import bp
+from .after_response import after_response
 from .forms import ActivationForm, check_new_password
 from .service import activate_account, activation_state, can_resend_activation, find_account, issued_recently
 
@@ -53,15 +53,19 @@ def password_rules_fragment(token):
 def resend_activation():
     """Same answer whatever the address and however often: it never tells whether an account exists.
 
-    Throttled per address in the database (RESEND_INTERVAL_SECONDS since the last link), not per session.
+    The request does the same work for every address; the look-up and the e-mail happen after the
+    answer has left. Throttled per address in the database (RESEND_INTERVAL_SECONDS since the last
+    link), not per session.
     """
     email = without_control_characters(request.form.get("email") or session.get("signup_email") or "")
+    flash(_("If an account awaiting activation uses this address, a new link has been sent to it. Links can be resent once a minute."), "info")
+    target = "signup.check_mail" if session.get("signup_email") else "account.sign_in"
+    return after_response(redirect(url_for(target), code=303), send_activation_link_if_due, email)
+
+
+def send_activation_link_if_due(email):
+    """Queue a new activation link for a pending account with this address, at most once an interval."""
     account = find_account(email) if email.strip() else None
     if can_resend_activation(account) and not issued_recently(account, "activation"):
         with db.atomic():
             queue_activation_link(account)
-        deliver_after_commit()
-    flash(_("If an account awaiting activation uses this address, a new link has been sent to it. Links can be resent once a minute."), "info")
-    if session.get("signup_email"):
-        return redirect(url_for("signup.check_mail"), code=303)
-    return redirect(url_for("account.sign_in"), code=303)

@@ -4,13 +4,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..auth import login_required
+from ..limits import wait_text
 from ..mail import deliver_after_commit
 from ..rendering import render
 from ..structures.attachments import pending_counts_for
 from ..security import password_rules
 from . import bp
 from .forms import SECRET_QUESTIONS, check_new_password
-from .profile import change_password, change_secret_question, current_password_is_right, update_details
+from .password_check import check_current_password as check_current_password_throttled
+from .profile import change_password, change_secret_question, update_details
 from .profile_forms import ChangePasswordForm, DetailsForm, SecretQuestionForm
 from .service import account_overview
 from .sessions import keep_current_session
@@ -47,8 +49,15 @@ def edit_details():
 
 
 def check_current_password(form, account):
+    """An error on the field for a wrong password, or while wrong ones make it wait (password_check.py)."""
     if form.current_password.data and not form.current_password.errors:
-        if not current_password_is_right(account, form.current_password.data):
+        right, wait = check_current_password_throttled(account, form.current_password.data)
+        if wait:
+            form.current_password.errors.append(_(
+                "Too many wrong passwords: try again in %(wait)s. If you have forgotten your password, "
+                "sign out and choose a new one with “Forgotten password”.", wait=wait_text(wait),
+            ))
+        elif not right:
             form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
 
 

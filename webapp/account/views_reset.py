@@ -3,33 +3,23 @@ from flask import current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..mail import deliver_after_commit
 from ..rendering import render
 from ..security import password_rules
 from . import bp
+from .after_response import after_response
 from .forms import SECRET_QUESTIONS, ForgotPasswordForm, ResetPasswordForm, check_new_password
 from .password_reset import check_secret_answer, complete_reset, request_password_reset, reset_state
+from .lockout import remember_device
 from .sessions import clear_session
-
-
-def deliver_after_response(response):
-    """Send the outbox once the answer has left: its timing never tells whether an e-mail was queued."""
-    app = current_app._get_current_object()
-
-    def deliver():
-        with app.app_context():
-            deliver_after_commit()
-
-    response.call_on_close(deliver)
-    return response
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if request.method == "POST" and form.validate():
-        request_password_reset(form.email.data)
-        return deliver_after_response(redirect(url_for("account.forgot_password_sent"), code=303))
+        # The look-up and the e-mail wait until the answer has left: same answer, same time, any address.
+        response = redirect(url_for("account.forgot_password_sent"), code=303)
+        return after_response(response, request_password_reset, form.email.data)
     status = 422 if form.errors else 200
     return render("account/forgot_password.html", status=status, form=form, failed=bool(form.errors))
 
@@ -69,7 +59,9 @@ def reset_password(token):
             if g.get("account") is not None and g.account.id == account.id:
                 clear_session()
             flash(_("Your password has been changed and every session of your account has ended. Sign in with your new password."), "success")
-            return redirect(url_for("account.sign_in"), code=303)
+            # Whoever completed a reset holds the mailbox and the secret answer: this browser is the
+            # owner's, so no lockout or per-address limit set off by someone else keeps it out.
+            return remember_device(redirect(url_for("account.sign_in"), code=303), account.email)
     return render(
         "account/reset_password.html", status=422 if form.errors else 200, form=form, account=account,
         token=token, question=dict(SECRET_QUESTIONS).get(account.secret_question, ""),

@@ -10,12 +10,12 @@ from ..mail import deliver_after_commit
 from ..models import Account
 from ..rendering import render
 from . import bp
-from ..limits import wait_text
+from .after_response import deliver_after_response
+from ..limits import count_failure, wait_text
 from .forms import SignInCodeForm, SignInForm
 from .lockout import clear_failures, record_failure, remember_device, wait_before_attempt
 from .service import authenticate
 from .sessions import PENDING_KEY, clear_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
-from .views_reset import deliver_after_response
 from .two_factor import check_code, may_send_new_code, second_step_method, start_challenge
 
 
@@ -46,6 +46,7 @@ def sign_in():
             clear_failures(email)
             return remember_device(after_password(account, safe_next(form.next.data)), email)
         record_failure(email)
+        count_failure()
         form.password.errors.append(_l("Wrong e-mail address or password, or account not activated yet."))
         response = render("account/sign_in.html", status=422, form=form, failed=True)
         return deliver_after_response(response)  # a lock notice leaves after the answer: same timing
@@ -92,6 +93,7 @@ def sign_in_code():
         if outcome == "ok":
             start_session(account)
             return redirect(landing(pending.get("next")), code=303)
+        count_failure()
         if outcome == "expired":
             form.code.errors.append(
                 _l("This code has expired or was replaced by a newer one. Ask for a new code.")

@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from ..auth import login_required
 from ..rendering import render
 from . import bp
-from .profile import current_password_is_right
 from .profile_forms import PasswordCheckForm, TotpConfirmForm
 from .two_factor import (
     confirm_totp,
@@ -18,7 +17,7 @@ from .two_factor import (
     set_email_codes,
     two_factor_mode,
 )
-from .views_profile import WRONG_CURRENT_PASSWORD
+from .views_profile import check_current_password
 
 SETUP_KEY = "totp_setup_secret"  # the secret being set up: saved on the account once confirmed
 
@@ -34,10 +33,8 @@ def two_factor_page(form=None, status=200):
 def password_confirmed(form):
     if not form.validate():
         return False
-    if not current_password_is_right(g.account, form.current_password.data):
-        form.current_password.errors.append(WRONG_CURRENT_PASSWORD)
-        return False
-    return True
+    check_current_password(form, g.account)  # throttled like every current-password check
+    return not form.errors
 
 
 @bp.get("/mon-compte/double-authentification")

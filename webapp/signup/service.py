@@ -7,6 +7,7 @@ from peewee import IntegrityError
 
 from ..extensions import db
 from ..identifiers import assign_identifier, identifier_type
+from ..limits import count_account_created
 from ..mail import queue_email
 from ..models import (
     Account,
@@ -41,6 +42,8 @@ def sign_up(personal, type_code, identifier, structure_values, locale="fr"):
         if existing is not None:
             discard_unactivated_account(existing)
         account = Account.create(terms_accepted_at=utcnow(), locale=locale, **personal)
+        if existing is None:
+            count_account_created()  # sign-up's per-address limit: a replaced pending sign-up is not new
         structure, created = find_or_create_structure(type_code, identifier, structure_values, account)
         if created:
             Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)

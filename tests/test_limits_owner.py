@@ -1,0 +1,181 @@
+"""Per-address limits never keep the owner out: an attacker's wrong sign-ins, reset requests, activation
+resends or sign-ups for an address, from other clients, leave the owner's own requests answered."""
+import time
+from datetime import timedelta
+
+import pytest
+from test_sign_in import PASSWORD, active_alice, csrf  # noqa: F401  (a pytest fixture)
+from test_signup_submit import open_page, signup_data
+
+from webapp.account.lockout import SignInFailure
+from webapp.extensions import db
+from webapp.models import Account, utcnow
+from webapp.signup.service import discard_unactivated_account
+
+WRONG = "Wrong-Horse-42x"
+
+
+@pytest.fixture
+def limits():
+    """Limits of this test (the defaults of limits.py otherwise); a test overrides it by parametrizing."""
+    return {}
+
+
+@pytest.fixture
+def app_config(app_config, limits):
+    return dict(app_config, RATELIMIT_ENABLED=True, TWO_FACTOR="off", **limits)
+
+
+def from_ip(app, ip):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ip
+    return client
+
+
+def sign_in(client, password=WRONG, email="alice@example.fr"):
+    return client.post("/connexion", data={"email": email, "password": password, "csrf_token": csrf(client)})
+
+
+def let_lockout_pass(app, lock=True):
+    """Move the database lockout's waits (and its short lock) into the past, as if they had ended."""
+    past = utcnow() - timedelta(seconds=1)
+    moments = {SignInFailure.next_attempt_at: past}
+    if lock:
+        moments[SignInFailure.locked_until] = past
+    with app.app_context(), db.connection_context():
+        SignInFailure.update(moments).execute()
+
+
+def owners_browser(app):
+    """The owner signs in once from this browser (it gets the known-device cookie), then signs out."""
+    browser = from_ip(app, "10.9.1.1")
+    assert sign_in(browser, PASSWORD).status_code == 303
+    browser.post("/deconnexion", data={"csrf_token": csrf(browser)})
+    return browser
+
+
+@pytest.fixture
+def limiter_clock(monkeypatch):
+    """The clock of the in-memory limit counters, to move forward as if the attacker had waited."""
+    import limits.storage.memory
+
+    class Clock:
+        offset = 0.0
+
+        def time(self):
+            return time.time() + self.offset
+
+        def advance(self, seconds):
+            self.offset += seconds
+
+    clock = Clock()
+    monkeypatch.setattr(limits.storage.memory, "time", clock)
+    return clock
+
+
+def test_44_wrong_sign_ins_from_elsewhere_leave_the_owner_signing_in(app, active_alice, limiter_clock):
+    browser = owners_browser(app)
+    attacker = from_ip(app, "10.9.0.1")
+    codes = []
+    for _ in range(44):  # as reported: one client, the default limits, each wait of the lockout waited out
+        codes.append(sign_in(attacker).status_code)
+        let_lockout_pass(app)
+    assert codes[:10] == [422] * 10 and codes[-1] == 429  # the attacker is stopped...
+    assert sign_in(browser, PASSWORD).status_code == 303  # ...the owner's browser is not
+    # A new browser meets the limit, for its window (a minute) at most: never a lock for good.
+    newcomer = from_ip(app, "10.9.2.1")
+    refused = sign_in(newcomer, PASSWORD)
+    assert refused.status_code == 429
+    wait = int(refused.headers["Retry-After"])
+    assert 0 < wait <= 60
+    limiter_clock.advance(wait + 1)
+    let_lockout_pass(app)  # the database's lock is short too (LOCKOUT_SECONDS)
+    assert sign_in(newcomer, PASSWORD).status_code == 303
+
+
+@pytest.mark.parametrize("limits", [{"RATELIMIT_SIGN_IN": "3/minute", "RATELIMIT_SIGN_IN_ACCOUNT": "3/minute"}])
+def test_right_passwords_are_not_counted(app, active_alice):
+    office = from_ip(app, "10.9.3.1")  # colleagues behind one address, all signing in right
+    assert [sign_in(office, PASSWORD).status_code for _ in range(5)] == [303] * 5
+
+
+@pytest.mark.parametrize("limits", [{"RATELIMIT_SIGN_IN_ACCOUNT": "3/minute", "LOCKOUT_DELAY_AFTER": 50,
+                                     "LOCKOUT_THRESHOLD": 50}])
+def test_wrong_passwords_from_anywhere_count_for_the_address_but_not_for_the_owners_browser(app, active_alice):
+    browser = owners_browser(app)
+    codes = [sign_in(from_ip(app, f"10.9.4.{i}")).status_code for i in range(4)]
+    assert codes == [422, 422, 422, 429]
+    assert sign_in(from_ip(app, "10.9.4.9"), PASSWORD).status_code == 429
+    assert sign_in(browser, WRONG).status_code == 422  # the owner's browser is told what is wrong
+    assert sign_in(browser, PASSWORD).status_code == 303
+
+
+def answered(response):
+    """Close the response as the WSGI server does once it has left: the deferred look-up and e-mail run."""
+    response.close()
+    return response
+
+
+def forgot(client, email="alice@example.fr"):
+    return answered(client.post("/mot-de-passe-oublie", data={"email": email, "csrf_token": csrf(client)}))
+
+
+def test_reset_requests_from_elsewhere_never_refuse_the_owner(app, active_alice, outbox):
+    assert [forgot(from_ip(app, f"10.9.5.{i}")).status_code for i in range(8)] == [303] * 8
+    assert forgot(from_ip(app, "10.9.5.99")).status_code == 303
+    resets = [m for m in outbox() if m.kind == "password_reset"]
+    # The database allows one link per RESEND_INTERVAL_SECONDS: it went to the owner, who can use it.
+    assert len(resets) == 1 and resets[0].recipient == "alice@example.fr"
+
+
+def test_a_reset_makes_the_owners_new_browser_known_while_an_attack_goes_on(app, active_alice, outbox):
+    from test_account_password_reset import NEW, reset, reset_path
+
+    attacker = from_ip(app, "10.9.5.1")
+    for _ in range(12):  # past the database's lock threshold and the per-address limit
+        sign_in(attacker)
+        let_lockout_pass(app, lock=False)
+    newcomer = from_ip(app, "10.9.5.2")
+    assert sign_in(newcomer, PASSWORD).status_code == 429
+    assert forgot(newcomer).status_code == 303
+    [message] = [m for m in outbox() if m.kind == "password_reset"]
+    assert reset(newcomer, reset_path(message)).status_code == 303
+    assert sign_in(newcomer, NEW).status_code == 303  # the lock and the limit still hold for others
+    assert sign_in(from_ip(app, "10.9.5.3"), NEW).status_code == 429
+
+
+def resend(client, email="alice@example.fr"):
+    return answered(client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": csrf(client)}))
+
+
+def sign_up(client, email="alice@example.fr"):
+    token, captcha_id = open_page(client)
+    data = signup_data(login_email=email, login_email_confirm=email)
+    return client.post("/inscription", data=dict(data, csrf_token=token, captcha_id=captcha_id))
+
+
+def test_activation_resends_from_elsewhere_never_refuse_the_owner(app, outbox):
+    assert sign_up(from_ip(app, "10.9.6.1")).status_code == 303  # a pending account
+    assert [resend(from_ip(app, f"10.9.6.{i}")).status_code for i in range(10, 18)] == [303] * 8
+    assert resend(from_ip(app, "10.9.6.99")).status_code == 303
+    links = [m for m in outbox() if m.kind == "activation_link"]
+    assert len(links) == 1 and links[0].recipient == "alice@example.fr"  # the interval still holds
+
+
+def test_sign_ups_with_the_owners_address_never_refuse_the_owner(app):
+    assert [sign_up(from_ip(app, f"10.9.7.{i}")).status_code for i in range(7)] == [303] * 7
+    assert sign_up(from_ip(app, "10.9.7.99")).status_code == 303
+
+
+@pytest.mark.parametrize("limits", [{"RATELIMIT_SIGNUP_ACCOUNT": "2/hour"}])
+def test_sign_up_limit_per_address_counts_accounts_created(app):
+    def drop_the_pending_account():  # e.g. a manager refused the request, which deletes it
+        with app.app_context(), db.connection_context():
+            discard_unactivated_account(Account.get(Account.email == "alice@example.fr"))
+
+    assert sign_up(from_ip(app, "10.9.8.1")).status_code == 303
+    drop_the_pending_account()
+    assert sign_up(from_ip(app, "10.9.8.2")).status_code == 303
+    drop_the_pending_account()
+    assert sign_up(from_ip(app, "10.9.8.3")).status_code == 429
+    assert sign_up(from_ip(app, "10.9.8.4"), "bob@example.fr").status_code == 303
