@@ -18,7 +18,9 @@ from ..security import (
     token_digest,
     verify_password,
 )
+from .known_devices import forget_devices
 from .service import find_account, issued_recently
+from .sign_in_sessions import revoke_account_sessions
 
 PURPOSE = "reset"
 
@@ -89,7 +91,8 @@ def check_secret_answer(record, answer):
 
 
 def complete_reset(record, password):
-    """Set the new password and end every session of the account; False if the link was used meanwhile."""
+    """Set the new password, end every session and forget every known browser; False if the link was
+    used meanwhile."""
     with db.atomic():
         if not consume_token(record):
             return False
@@ -98,11 +101,12 @@ def complete_reset(record, password):
     return True
 
 
-def set_password_ending_sessions(account_id, password):
-    """Store the new password and bump session_version in one UPDATE: every session of it ends."""
-    Account.update(
-        password_hash=hash_password(password), session_version=Account.session_version + 1
-    ).where(Account.id == account_id).execute()
+def set_password_ending_sessions(account_id, password, keep_session_id=None, keep_device_hash=None):
+    """Store the new password; every session and known browser of the account ends, but the session
+    and browser of whoever changed it from "My account" (keep_*)."""
+    Account.update(password_hash=hash_password(password)).where(Account.id == account_id).execute()
+    revoke_account_sessions(account_id, keep_id=keep_session_id)
+    forget_devices(account_id, keep_hash=keep_device_hash)
     return Account.get_by_id(account_id)
 
 
