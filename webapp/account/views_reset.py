@@ -69,6 +69,8 @@ def reset_password(token):
             if g.get("account") is not None and g.account.id == account.id:
                 clear_session()
             flash(_("Your password has been changed and every session of your account has ended. Sign in with your new password."), "success")
+            if account.totp_secret:  # as loaded before the reset removed it
+                flash(_("Your authenticator app was removed from your account: once signed in, set it up again in “My account”."), "info")
             return redirect(url_for("account.sign_in"), code=303)
     return render(
         "account/reset_password.html", status=422 if form.errors else 200, form=form, account=account,
