@@ -181,6 +181,16 @@ class Config:
     MAX_PENDING_ATTACHMENT_REQUESTS = env_int("MAX_PENDING_ATTACHMENT_REQUESTS", 10)
     ATTACHMENT_REQUESTS_PER_HOUR = env_int("ATTACHMENT_REQUESTS_PER_HOUR", 10)
 
+    # --- Sessions and known browsers (issue 9) ---
+    # A signed-in session is a row in the database (webapp/account/sign_in_sessions.py): signing out,
+    # a password change or a reset revokes it. It also ends after SESSION_IDLE_MINUTES without a
+    # request, and SESSION_MAX_HOURS after the sign-in whatever happens; then the person signs in again.
+    SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_MAX_HOURS = env_int("SESSION_MAX_HOURS", 12)
+    # A browser that completed a sign-in is "known" (not locked out by failures from elsewhere) for
+    # this many days after its last sign-in; a password reset or change forgets the others.
+    KNOWN_DEVICE_DAYS = env_int("KNOWN_DEVICE_DAYS", 30)
+
 
 def apply_environment(cfg):
     """Refuse an unknown PORTAL_ENV, then fill in the settings whose default follows it (left None)."""

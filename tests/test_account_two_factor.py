@@ -203,13 +203,37 @@ def test_totp_setup_confirms_a_code_before_saving(app, client, active_alice):
     token = csrf(client, "/mon-compte")
     response = client.post("/mon-compte/double-authentification/application?lang=en",
                            data={"code": "000000" if pyotp.TOTP(secret).now() != "000000" else "111111",
-                                 "csrf_token": token})
+                                 "current_password": PASSWORD, "csrf_token": token})
     assert response.status_code == 422 and "This code is not right" in response.get_data(as_text=True)
     assert account(app).totp_secret is None
     response = client.post("/mon-compte/double-authentification/application",
-                           data={"code": pyotp.TOTP(secret).now(), "csrf_token": token})
+                           data={"code": pyotp.TOTP(secret).now(), "current_password": PASSWORD,
+                                 "csrf_token": token})
     assert response.status_code == 303
     assert account(app).totp_secret == secret
+
+
+def test_totp_setup_asks_the_current_password(app, client, active_alice):
+    sign_in(client)
+    secret, page = set_up_totp(client)
+    assert 'name="current_password"' in page and 'autocomplete="current-password"' in page
+    token = csrf(client, "/mon-compte")
+    code = pyotp.TOTP(secret).now()
+    path = "/mon-compte/double-authentification/application?lang=en"
+    response = client.post(path, data={"code": code, "csrf_token": token})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<a href="#current_password">Current password: Fill in this field.</a>' in body
+    response = client.post(path, data={"code": code, "current_password": "Wrong-Horse-42x", "csrf_token": token})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert '<a href="#current_password">Current password: This is not your current password.' in body
+    assert f'value="{code}"' in body  # the code typed is kept; only the password is asked again
+    assert "This code is not right" not in body  # the code was not even tried
+    assert account(app).totp_secret is None and account(app).totp_last_step is None
+    assert set_up_totp(client)[0] == secret  # the same key: nothing to scan again
+    response = client.post(path, data={"code": code, "current_password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 303 and account(app).totp_secret == secret
 
 
 def test_totp_sign_in_and_a_code_works_once(app, client, active_alice, outbox):

@@ -7,6 +7,8 @@ import re
 
 import pytest
 
+from webapp.account.sessions import SESSION_KEY
+from webapp.account.sign_in_sessions import open_session
 from webapp.extensions import db
 from webapp.models import Account, Membership, OpenedWorkspace, Role, Structure, StructureEvent, StructureWorkspace, utcnow
 from webapp.workspaces.service import opened_codes
@@ -36,10 +38,11 @@ def join(app, account_id, structure_id, role=Role.USER):
 
 
 def sign_in(client, app, account_id):
+    """A session row on the server and its token in the cookie, as a real sign-in leaves them."""
     with app.app_context(), db.connection_context():
-        version = Account.get_by_id(account_id).session_version
+        token = open_session(Account.get_by_id(account_id), client.environ_base["HTTP_USER_AGENT"])
     with client.session_transaction() as session:
-        session.update(account_id=account_id, session_version=version, lang="en")
+        session.update({SESSION_KEY: token, "lang": "en"})
 
 
 def token(client):

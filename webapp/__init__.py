@@ -12,6 +12,7 @@ from config import ConfigurationError  # noqa: F401  (webapp.ConfigurationError,
 from .extensions import babel, csrf, db, htmx
 from .extensions import mail as mail_extension
 from .limits import init_limits
+from .url_converters import register_url_converters
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,6 +33,7 @@ def create_app(overrides=None):
     mail_extension.init_app(app)
     htmx.init_app(app)
     init_i18n(app)
+    register_url_converters(app)  # before the blueprints: bounds every <int:...> of their routes
     register_blueprints(app)
     init_limits(app)
     register_cli(app)

@@ -1,7 +1,8 @@
 """Who is signed in, and what they may do: every view checks rights here, never trusting URL ids."""
 from functools import wraps
+from urllib.parse import urlsplit
 
-from flask import abort, g, redirect, request, url_for
+from flask import abort, g, make_response, redirect, request, url_for
 
 from .models import Membership, Role, Structure
 
@@ -10,10 +11,25 @@ def login_required(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if g.get("account") is None:
-            return redirect(url_for("account.sign_in", next=request.full_path.rstrip("?")))
+            return sign_in_first()
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def sign_in_first():
+    """To the sign-in page, then back here (the sign-in view checks that `next` stays on this site).
+
+    An htmx request comes from a page whose session ended while it was open: the whole page goes to
+    the sign-in form (not the form swapped into a fragment), and comes back to that page afterwards.
+    """
+    if request.headers.get("HX-Request") == "true":
+        page = urlsplit(request.headers.get("HX-Current-URL", ""))
+        back = page.path + ("?" + page.query if page.query else "") if page.path else None
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = url_for("account.sign_in", next=back)
+        return response
+    return redirect(url_for("account.sign_in", next=request.full_path.rstrip("?")))
 
 
 def membership_of(account, structure):

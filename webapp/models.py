@@ -37,7 +37,7 @@ class Account(BaseModel):
     secret_answer_hash = CharField(max_length=255, null=True)
     is_active = BooleanField(default=False)
     is_admin = BooleanField(default=False)
-    # Bumped to end every session of the account (password reset, password change).
+    # No longer read: sessions are SignInSession rows now. Kept because existing tables have the column.
     session_version = IntegerField(default=1)
     totp_secret = CharField(max_length=64, null=True)  # authenticator app, once confirmed
     totp_last_step = IntegerField(null=True)  # last accepted TOTP time step: a code works once
@@ -187,6 +187,26 @@ class AccountToken(BaseModel):
     attempts = IntegerField(default=0)  # wrong secret answers on a reset link
 
 
+class SignInSession(BaseModel):
+    """A signed-in browser. The signed session cookie carries a random token; only its SHA-256 is here."""
+
+    token_hash = CharField(max_length=64, unique=True)
+    account = ForeignKeyField(Account, backref="sign_in_sessions", on_delete="CASCADE")
+    user_agent_hash = CharField(max_length=64, default="")
+    created_at = DateTimeField(default=utcnow)
+    last_seen_at = DateTimeField(default=utcnow)  # refreshed at most once a minute
+    revoked_at = DateTimeField(null=True)  # signed out, password changed or reset
+
+
+class KnownDevice(BaseModel):
+    """A browser that completed a sign-in: it skips the address lockout until it expires or is revoked."""
+
+    token_hash = CharField(max_length=64, unique=True)  # SHA-256 of the cookie's random token
+    account = ForeignKeyField(Account, backref="known_devices", on_delete="CASCADE")
+    created_at = DateTimeField(default=utcnow)
+    expires_at = DateTimeField()
+
+
 class CaptchaChallenge(BaseModel):
     public_id = CharField(max_length=43, unique=True)
     answer_hash = CharField(max_length=64)
@@ -224,4 +244,6 @@ PORTAL_MODELS = [
     StructureWorkspace,
     OpenedWorkspace,
     SignInCode,
+    SignInSession,
+    KnownDevice,
 ]

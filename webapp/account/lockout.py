@@ -11,15 +11,13 @@ import hashlib
 import math
 from datetime import timedelta
 
-from flask import current_app, request, url_for
+from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from peewee import CharField, DateTimeField, IntegerField, IntegrityError
 
 from ..extensions import db
 from ..models import Account, BaseModel, utcnow
-
-DEVICE_COOKIE = "known_device"
+from .known_devices import known_device
 
 
 class SignInFailure(BaseModel):
@@ -35,29 +33,6 @@ LOCKOUT_MODELS = [SignInFailure]
 
 def digest(email):
     return hashlib.sha256(" ".join((email or "").split()).lower().encode()).hexdigest()
-
-
-def _serializer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="known-device")
-
-
-def device_cookie_value(email):
-    return _serializer().dumps(digest(email))
-
-
-def known_device(email):
-    try:
-        return _serializer().loads(request.cookies.get(DEVICE_COOKIE, "")) == digest(email)
-    except BadSignature:
-        return False
-
-
-def remember_device(response, email):
-    response.set_cookie(
-        DEVICE_COOKIE, device_cookie_value(email), max_age=180 * 86400, httponly=True, samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
-    return response
 
 
 def seconds_until(moment):

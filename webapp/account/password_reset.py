@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..mail import queue_email
-from ..models import Account, AccountToken
+from ..models import Account, AccountToken, SignInCode, utcnow
 from ..security import (
     consume_token,
     find_token,
@@ -15,7 +15,9 @@ from ..security import (
     verify_password,
 )
 from .password_check import forget_wrong_answers
+from .known_devices import forget_devices
 from .service import find_account, issued_recently
+from .sign_in_sessions import revoke_account_sessions
 
 PURPOSE = "reset"
 
@@ -76,26 +78,38 @@ def check_secret_answer(record, answer):
 
 
 def complete_reset(record, password):
-    """Set the new password and end every session of the account; False if the link was used meanwhile."""
+    """Set the new password; end every session, forget every known browser and remove the authenticator
+    app (whoever reset may not hold the phone: the owner sets it up again). False if the link was used
+    meanwhile."""
     with db.atomic():
         if not consume_token(record):
             return False
-        account = set_password_ending_sessions(record.account_id, password)
-        queue_password_changed(account, reset=True)
+        removed = record.account.totp_secret is not None
+        account = set_password_ending_sessions(record.account_id, password, remove_authenticator=True)
+        queue_password_changed(account, reset=True, authenticator_removed=removed)
         forget_wrong_answers(account.id)  # the new password owes nothing to the old one's wrong guesses
     return True
 
 
-def set_password_ending_sessions(account_id, password):
-    """Store the new password and bump session_version in one UPDATE: every session of it ends."""
-    Account.update(
-        password_hash=hash_password(password), session_version=Account.session_version + 1
-    ).where(Account.id == account_id).execute()
+def set_password_ending_sessions(account_id, password, keep_session_id=None, keep_device_hash=None,
+                                 remove_authenticator=False):
+    """Store the new password; every session, known browser and pending second step of the account
+    ends, but the session and browser of whoever changed it from "My account" (keep_*)."""
+    values = {Account.password_hash: hash_password(password)}
+    if remove_authenticator:
+        values.update({Account.totp_secret: None, Account.totp_last_step: None})
+    Account.update(values).where(Account.id == account_id).execute()
+    revoke_account_sessions(account_id, keep_id=keep_session_id)
+    forget_devices(account_id, keep_hash=keep_device_hash)
+    SignInCode.update(used_at=utcnow()).where(
+        (SignInCode.account == account_id) & SignInCode.used_at.is_null()
+    ).execute()
     return Account.get_by_id(account_id)
 
 
-def queue_password_changed(account, reset=False):
+def queue_password_changed(account, reset=False, authenticator_removed=False):
     queue_email(
         account.email, "password_changed", _l("Your password has been changed"), locale=account.locale,
-        account=account, reset=reset, forgot_url=forgot_password_url(),
+        account=account, reset=reset, authenticator_removed=authenticator_removed,
+        forgot_url=forgot_password_url(),
     )

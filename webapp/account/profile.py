@@ -13,11 +13,11 @@ def update_details(account, values):
     account.save(only=[getattr(type(account), name) for name in DETAIL_FIELDS])
 
 
-def change_password(account, password):
-    """New password, notice by e-mail, and every session of the account ends (the caller keeps its own)."""
+def change_password(account, password, keep_session_id=None, keep_device_hash=None):
+    """New password, notice by e-mail; every other session and known browser of the account ends."""
     with db.atomic():
-        fresh = set_password_ending_sessions(account.id, password)
-        account.password_hash, account.session_version = fresh.password_hash, fresh.session_version
+        fresh = set_password_ending_sessions(account.id, password, keep_session_id, keep_device_hash)
+        account.password_hash = fresh.password_hash
         queue_password_changed(account)
 
 

@@ -64,7 +64,10 @@ class PasswordCheckForm(CurrentPasswordField, FlaskForm):
     Meta = CleanTextMeta
 
 
-class TotpConfirmForm(FlaskForm):
+class TotpConfirmForm(CurrentPasswordField, FlaskForm):
+    """Setting up the app takes the password: a borrowed signed-in browser cannot tie the account to
+    someone else's phone."""
+
     Meta = CleanTextMeta
 
     code = StringField(_l("Code shown by the app"), validators=[DataRequired(REQUIRED), Length(max=20)])

@@ -1,27 +1,61 @@
-"""The signed-in session: who it is, whether it is still valid, where to go after signing in."""
+"""The signed-in session: who it is, whether it is still valid, where to go after signing in.
+
+The cookie holds only a random token (SESSION_KEY); the session itself is a row on the server
+(sign_in_sessions.py), checked on every request and revoked at sign-out.
+"""
 import time
 from urllib.parse import urlsplit
 
-from flask import g, session
+from flask import current_app, flash, g, request, session
+from flask_babel import ngettext
 
-from ..models import Account
 from . import bp
+from .known_devices import current_device_hash
+from .sign_in_sessions import find_session, open_session, revoke, session_state, touch
 
 PENDING_KEY = "pending_sign_in"
+SESSION_KEY = "sign_in_session"
+
+
+def user_agent():
+    return request.headers.get("User-Agent", "")
 
 
 @bp.before_app_request
 def load_signed_in_account():
-    """g.account for a valid session; a session older than the last password change or reset ends."""
-    g.account = None
-    account_id = session.get("account_id")
-    if not account_id:
+    """g.account for a live session; a revoked, idle or too old one ends here."""
+    g.account = g.sign_in_session = None
+    token = session.get(SESSION_KEY)
+    if not token:
+        if "account_id" in session:  # a cookie from before server-side sessions
+            clear_session()
         return
-    account = Account.get_or_none(Account.id == account_id)
-    if account is None or not account.is_active or session.get("session_version") != account.session_version:
+    record = find_session(token)
+    state = session_state(record, user_agent()) if record is not None else "revoked"
+    if state != "live":
+        if record is not None and state in ("idle", "expired"):
+            revoke(record.id)
         clear_session()
+        if state in ("idle", "expired"):
+            flash(session_ended_message(state), "info")
         return
-    g.account = account
+    touch(record)
+    g.account, g.sign_in_session = record.account, record
+
+
+def session_ended_message(state):
+    cfg = current_app.config
+    if state == "idle":
+        return ngettext(
+            "You were signed out after %(num)d minute without activity. Sign in again to go on.",
+            "You were signed out after %(num)d minutes without activity. Sign in again to go on.",
+            cfg["SESSION_IDLE_MINUTES"],
+        )
+    return ngettext(
+        "Your session has reached its maximum length of %(num)d hour. Sign in again to go on.",
+        "Your session has reached its maximum length of %(num)d hours. Sign in again to go on.",
+        cfg["SESSION_MAX_HOURS"],
+    )
 
 
 def clear_session():
@@ -34,14 +68,23 @@ def clear_session():
 
 def start_session(account):
     session.clear()  # a fresh session: nothing from before signing in carries over
-    session["account_id"] = account.id
-    session["session_version"] = account.session_version
+    session[SESSION_KEY] = open_session(account, user_agent())
     session["lang"] = account.locale
 
 
-def keep_current_session(account):
-    """After a password change: this browser stays signed in, every other session ends."""
-    session["session_version"] = account.session_version
+def end_session():
+    """Sign-out: the server forgets the session, so a copy of the cookie opens nothing."""
+    record = g.get("sign_in_session")
+    if record is not None:
+        revoke(record.id)
+    clear_session()
+
+
+def current_browser():
+    """What a password change from this browser keeps: its session and its known-device cookie."""
+    record = g.get("sign_in_session")
+    return {"keep_session_id": record.id if record is not None else None,
+            "keep_device_hash": current_device_hash()}
 
 
 def start_pending_sign_in(account, challenge_id, next_url):

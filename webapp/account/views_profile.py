@@ -15,7 +15,7 @@ from .password_check import check_current_password as check_current_password_thr
 from .profile import change_password, change_secret_question, update_details
 from .profile_forms import ChangePasswordForm, DetailsForm, SecretQuestionForm
 from .service import account_overview
-from .sessions import keep_current_session
+from .sessions import current_browser
 from .two_factor import second_step_method, two_factor_mode
 
 WRONG_CURRENT_PASSWORD = _l("This is not your current password. Type the password you sign in with.")
@@ -75,8 +75,7 @@ def edit_password():
         check_new_password(form, account)
         check_current_password(form, account)
         if not form.errors:
-            change_password(account, form.password.data)
-            keep_current_session(account)
+            change_password(account, form.password.data, **current_browser())
             deliver_after_commit()
             flash(_("Your password has been changed. Your other sessions have ended; an e-mail confirms the change."), "success")
             return redirect(url_for("account.my_account"), code=303)

@@ -9,7 +9,7 @@ from . import bp
 from .after_response import after_response
 from .forms import SECRET_QUESTIONS, ForgotPasswordForm, ResetPasswordForm, check_new_password
 from .password_reset import check_secret_answer, complete_reset, request_password_reset, reset_state
-from .lockout import remember_device
+from .known_devices import remember_device
 from .sessions import clear_session
 
 
@@ -59,9 +59,11 @@ def reset_password(token):
             if g.get("account") is not None and g.account.id == account.id:
                 clear_session()
             flash(_("Your password has been changed and every session of your account has ended. Sign in with your new password."), "success")
+            if account.totp_secret:  # as loaded before the reset removed it
+                flash(_("Your authenticator app was removed from your account: once signed in, set it up again in “My account”."), "info")
             # Whoever completed a reset holds the mailbox and the secret answer: this browser is the
             # owner's, so no lockout or per-address limit set off by someone else keeps it out.
-            return remember_device(redirect(url_for("account.sign_in"), code=303), account.email)
+            return remember_device(redirect(url_for("account.sign_in"), code=303), account)
     return render(
         "account/reset_password.html", status=422 if form.errors else 200, form=form, account=account,
         token=token, question=dict(SECRET_QUESTIONS).get(account.secret_question, ""),

@@ -13,9 +13,10 @@ from . import bp
 from .after_response import deliver_after_response
 from ..limits import count_failure, wait_text
 from .forms import SignInCodeForm, SignInForm
-from .lockout import clear_failures, record_failure, remember_device, wait_before_attempt
+from .known_devices import remember_device
+from .lockout import clear_failures, record_failure, wait_before_attempt
 from .service import authenticate
-from .sessions import PENDING_KEY, clear_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
+from .sessions import PENDING_KEY, end_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
 from .two_factor import check_code, may_send_new_code, second_step_method, start_challenge
 
 
@@ -44,7 +45,7 @@ def sign_in():
         account = authenticate(email, form.password.data)
         if account is not None:
             clear_failures(email)
-            return remember_device(after_password(account, safe_next(form.next.data)), email)
+            return after_password(account, safe_next(form.next.data))
         record_failure(email)
         count_failure()
         form.password.errors.append(_l("Wrong e-mail address or password, or account not activated yet."))
@@ -58,7 +59,7 @@ def after_password(account, next_url):
     method = second_step_method(account)
     if method is None:
         start_session(account)
-        return redirect(landing(next_url), code=303)
+        return remember_device(redirect(landing(next_url), code=303), account)
     with db.atomic():
         challenge = start_challenge(account, method)
     deliver_after_commit()
@@ -92,7 +93,7 @@ def sign_in_code():
         outcome = check_code(pending["challenge_id"], account, form.code.data)
         if outcome == "ok":
             start_session(account)
-            return redirect(landing(pending.get("next")), code=303)
+            return remember_device(redirect(landing(pending.get("next")), code=303), account)
         count_failure()
         if outcome == "expired":
             form.code.errors.append(
@@ -135,6 +136,6 @@ def new_sign_in_code():
 
 @bp.post("/deconnexion")
 def sign_out():
-    clear_session()  # signing out does not undo the visitor's choice of language
+    end_session()  # revoked on the server; the visitor's choice of language stays
     flash(_("You are signed out."), "info")
     return redirect(url_for("pages.home"), code=303)

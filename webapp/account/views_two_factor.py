@@ -52,7 +52,7 @@ def totp_setup():
     if not isinstance(secret, str) or len(secret) != 32:
         secret = session[SETUP_KEY] = new_totp_secret()
     form = TotpConfirmForm()
-    if request.method == "POST" and form.validate():
+    if request.method == "POST" and password_confirmed(form):
         if confirm_totp(g.account, secret, form.code.data):
             session.pop(SETUP_KEY, None)
             flash(_("The authenticator app is set up: you will type one of its codes at each sign-in."), "success")

@@ -7,6 +7,7 @@ from ..auth import login_required, structure_for_manager, structure_for_member
 from ..mail import deliver_after_commit
 from ..models import AttachmentRequest, Role
 from ..rendering import render, wants_fragment
+from ..url_converters import parse_id
 from . import bp
 from .attachments import MAX_REASON_LENGTH, decide, pending_requests
 from .forms import DecisionForm, InviteForm
@@ -29,10 +30,9 @@ def _chosen_requests(structure):
         action, raw_ids = request.form.get("action", ""), request.form.getlist("request_id")
     if action not in ("approve", "refuse"):
         abort(400)
-    try:
-        ids = [int(value) for value in raw_ids]
-    except ValueError:
-        abort(404)
+    ids = [parse_id(value) for value in raw_ids]
+    if None in ids:
+        abort(404)  # not an id any request can have: nothing is decided
     known = {r.id for r in AttachmentRequest.select(AttachmentRequest.id).where(
         AttachmentRequest.id.in_(ids) & (AttachmentRequest.structure == structure))}
     if any(i not in known for i in ids):
