@@ -30,17 +30,14 @@ class Limit(NamedTuple):
     config_key: str
     kind: str = "ip"  # "ip" or "account" (the address the request is about)
     methods: tuple = None  # None: every method
-    counts: str = "all"  # "all" requests, or only those the view marked with count_failure()
+    counts: str = "all"  # "all" requests, or those "marked" by count_failure() / count_account_created()
     owner_exempt: bool = False  # not applied to a browser that signed in with the typed address
 
 
 POST = ("POST",)
-SIGN_IN = [
-    Limit("RATELIMIT_SIGN_IN", "ip", POST, "failures", owner_exempt=True),
-    Limit("RATELIMIT_SIGN_IN_ACCOUNT", "account", POST, "failures", owner_exempt=True),
-]
+# endpoint -> its limits (a plain (config key, kind, methods) tuple is read as a Limit too)
 LIMITED_ENDPOINTS = {
-    "signup.submit": [Limit("RATELIMIT_SIGNUP"), Limit("RATELIMIT_SIGNUP_ACCOUNT", "account", counts="failures")],
+    "signup.submit": [Limit("RATELIMIT_SIGNUP"), Limit("RATELIMIT_SIGNUP_ACCOUNT", "account", counts="marked")],
     "signup.choose_type": [Limit("RATELIMIT_LOOKUP")],
     "signup.check_identifier_fragment": [Limit("RATELIMIT_LOOKUP")],
     "new_structure.create_type": [Limit("RATELIMIT_LOOKUP")],
@@ -50,10 +47,13 @@ LIMITED_ENDPOINTS = {
     "captcha.new": [Limit("RATELIMIT_CAPTCHA")],
     "captcha.validate": [Limit("RATELIMIT_CAPTCHA")],
     "captcha.audio": [Limit("RATELIMIT_CAPTCHA_AUDIO")],
-    "account.sign_in": SIGN_IN,
+    "account.sign_in": [
+        Limit("RATELIMIT_SIGN_IN", "ip", POST, "marked", owner_exempt=True),
+        Limit("RATELIMIT_SIGN_IN_ACCOUNT", "account", POST, "marked", owner_exempt=True),
+    ],
     "account.sign_in_code": [
-        Limit("RATELIMIT_SIGN_IN", "ip", POST, "failures"),
-        Limit("RATELIMIT_SIGN_IN_ACCOUNT", "account", POST, "failures"),
+        Limit("RATELIMIT_SIGN_IN", "ip", POST, "marked"),
+        Limit("RATELIMIT_SIGN_IN_ACCOUNT", "account", POST, "marked"),
     ],
     # Links by e-mail: per IP here, per address in the database (RESEND_INTERVAL_SECONDS).
     "account.forgot_password": [Limit("RATELIMIT_RESET", "ip", POST)],
@@ -74,21 +74,21 @@ DEFAULT_LIMITS = {
     "RATELIMIT_RESET": "10/minute;60/hour",
     "RATELIMIT_RESEND": "10/minute;60/hour",
 }
-FAILURE_FLAG = "rate_limit_failure"
+MARK_FLAG = "rate_limit_marked"
 
 
 def count_failure():
     """Count this request against the limits that count failures only (a wrong password or code)."""
-    g.setdefault(FAILURE_FLAG, True)
+    g.setdefault(MARK_FLAG, True)
 
 
 def count_account_created():
     """Sign-up's per-address limit counts the accounts created, not the attempts."""
-    g.setdefault(FAILURE_FLAG, True)
+    g.setdefault(MARK_FLAG, True)
 
 
 def counted(response):
-    return bool(g.get(FAILURE_FLAG))
+    return bool(g.get(MARK_FLAG))
 
 
 def typed_email():
@@ -133,14 +133,14 @@ def init_limits(app):
         view = app.view_functions.get(endpoint)
         if view is None:
             continue
-        for limit in limits:
+        for limit in (Limit(*given) for given in limits):
             # Decorated limits are checked by the wrapper (not in before_request): install it.
             view = app.view_functions[endpoint] = limiter.limit(
                 limit_reader(limit.config_key),
                 key_func=account_key if limit.kind == "account" else ip_key,
                 methods=list(limit.methods) if limit.methods else None,
                 scope=f"{limit.config_key}:{limit.kind}",  # each limit has its own counters
-                deduct_when=counted if limit.counts == "failures" else None,
+                deduct_when=counted if limit.counts == "marked" else None,
                 exempt_when=owner_browser if limit.owner_exempt else None,
             )(view)
     app.register_error_handler(429, lambda error: too_many_requests(limiter))
