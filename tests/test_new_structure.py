@@ -158,7 +158,7 @@ def test_attach_page_finds_the_structure_with_the_same_fragment(app, client, dav
     body = fragment(post(client, "/structures/rattachement/identifiant",
                          {"identifier_type": "SIRET", "identifier": "90110001600012"}, htmx=True))
     assert "Structure found: “ATELIERS DU LAMPADAIRE BLEU”" in body
-    assert 'id="attach-result" class="attach-result" hx-swap-oob="true"' in body and "PARIS" in body
+    assert 'id="attach-result" class="attach-result" hx-disable hx-swap-oob="true"' in body and "PARIS" in body
 
 
 def test_attach_fragment_for_a_structure_not_in_the_portal(app, client, dave):
