@@ -149,6 +149,25 @@ def test_signing_in_clears_the_accounts_ended_sessions(app, client, active_alice
     assert [row.revoked_at for row in rows(app)] == [None]
 
 
+def test_signing_in_again_ends_the_browsers_previous_session(app, client, active_alice):
+    sign_in(client)
+    before = app.test_client()
+    copy_cookie(client, before)
+    sign_in(client)
+    assert signed_in(client) and not signed_in(before)
+    assert [row.revoked_at for row in rows(app)] == [None]  # the ended one was cleared at sign-in
+
+
+def test_a_new_sign_in_stopped_at_the_second_step_still_ends_the_previous_session(app, client, active_alice):
+    sign_in(client)
+    before = app.test_client()
+    copy_cookie(client, before)
+    app.config["TWO_FACTOR"] = "mandatory"
+    assert sign_in(client).headers["Location"] == "/connexion/code"
+    assert not signed_in(before) and not signed_in(client)
+    assert rows(app)[0].revoked_at is not None
+
+
 def test_a_deleted_account_takes_its_sessions_along(app, client, active_alice):
     sign_in(client)
     with app.app_context(), db.connection_context():

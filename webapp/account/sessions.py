@@ -67,6 +67,7 @@ def clear_session():
 
 
 def start_session(account):
+    end_session()  # a browser signed in already (maybe as someone else) leaves that session for good
     session.clear()  # a fresh session: nothing from before signing in carries over
     session[SESSION_KEY] = open_session(account, user_agent())
     session["lang"] = account.locale
@@ -89,7 +90,7 @@ def current_browser():
 
 def start_pending_sign_in(account, challenge_id, next_url):
     """Between the password and the code: not signed in, only who is signing in and the challenge."""
-    clear_session()
+    end_session()  # a session this browser still had ends on the server too
     session[PENDING_KEY] = {
         "account_id": account.id,
         "challenge_id": challenge_id,
