@@ -34,6 +34,7 @@ LIMITED_ENDPOINTS = {
     "account.sign_in_code": [("RATELIMIT_SIGN_IN", "ip", ["POST"]), ("RATELIMIT_SIGN_IN_ACCOUNT", "account", ["POST"])],
     "account.forgot_password": [("RATELIMIT_RESET", "ip", ["POST"]), ("RATELIMIT_RESET_ACCOUNT", "account", ["POST"])],
     "account.reset_password": [("RATELIMIT_RESET", "ip", ["POST"])],
+    "signup.resend_link": [("RATELIMIT_RESEND", "ip", None)],  # per address: the database throttle
     "account.resend_activation": [("RATELIMIT_RESEND", "ip", None), ("RATELIMIT_RESEND_ACCOUNT", "account", None)],
     "account.new_sign_in_code": [("RATELIMIT_RESEND", "ip", None), ("RATELIMIT_RESEND_ACCOUNT", "account", None)],
 }
