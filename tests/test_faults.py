@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from smtp_fixtures import SmtpServer, free_port
-from test_signup_submit import confirm, latest_link, open_page, signup_data, submit
+from test_signup_submit import confirm, open_page, signup_data, submit
 
 from webapp.extensions import db
 from webapp.mail import deliver_outbox

@@ -63,7 +63,7 @@ def addresses(app):
     password, of an active account (whose owner reads French)."""
     make_account(app, ADDRESSES["active"], first_name="Odile", locale="fr")
     sign_up_as(app, ADDRESSES["held"], first_name="Hélène")
-    response, _ = sign_up_as(app, ADDRESSES["awaiting"], identifier="90110008100016", company_name="JARDIN")
+    sign_up_as(app, ADDRESSES["awaiting"], identifier="90110008100016", company_name="JARDIN")
     assert app.test_client().get(latest_link_of(app, ADDRESSES["awaiting"])).status_code == 303
     return ADDRESSES
 
@@ -117,7 +117,7 @@ def test_an_existing_structure_gives_the_same_answer_and_its_managers_see_nothin
 
     answers = {}
     for state, email in addresses.items():
-        response, page = sign_up_as(app, email, **EXISTING)
+        _, page = sign_up_as(app, email, **EXISTING)
         answers[state] = normalise(page, email)
         assert normalise(manager_browser.get(requests_page).get_data(as_text=True)) == before, state
         assert normalise(manager_browser.get("/mon-compte?lang=en").get_data(as_text=True)) == before_account
