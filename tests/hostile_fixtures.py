@@ -4,6 +4,7 @@ Each value is an element htmx would act on (hx-post with hx-trigger="load") then
 tagged with the field it sits in, so that finding a value on a page proves the page shows that field.
 """
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -152,8 +153,12 @@ def hostile_portal(hostile_app):
                       identifier_type="PARTICULIER", identifier=None, structure_type=None, company_name=None)
     assert response.status_code == 303  # a private person's own structure: its names are the person's
     [activation] = [m for m in mails(app, "activation_link") if m.recipient == MANAGER["login_email"]]
-    activation_page = get(manager, activation_path(activation) + "?lang=en")
-    assert activate(manager, activation_path(activation)).status_code == 303
+    # The e-mailed link creates the account, then leads to the page that sets its password.
+    opened = manager.get(activation_path(activation) + "?lang=en")
+    assert opened.status_code == 303, opened.status_code
+    password_path = urlsplit(opened.headers["Location"]).path
+    activation_page = get(manager, password_path + "?lang=en")
+    assert activate(manager, password_path).status_code == 303
     structure_id = fetch(app, Structure, Structure.identifier == IDENTIFIER).id
     with app.app_context(), db.connection_context():
         orphan_id = Structure.create(identifier_type="HORS_UE", identifier="ORPHAN1", country="US",

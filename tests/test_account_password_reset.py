@@ -68,9 +68,10 @@ def test_same_answer_for_known_unknown_and_inactive_addresses(app, active_alice,
 
 
 def test_inactive_account_gets_no_reset_link(app, client, outbox):
-    from test_signup_submit import submit
+    from test_signup_submit import activation_page, submit
 
     assert submit(client).status_code == 303
+    activation_page(client, outbox()[1])  # the account exists, not activated
     assert forgot(app.test_client(), "alice@example.fr").status_code == 303
     assert reset_links(outbox) == []
 
@@ -169,10 +170,10 @@ def test_expired_and_unknown_links(app, client, link):
 
 
 def test_an_activation_token_is_not_a_reset_token(app, client, outbox):
-    from test_signup_submit import activation_path, submit
+    from test_signup_submit import activation_page, submit
 
     submit(client)
-    token = activation_path([m for m in outbox() if m.kind == "activation_link"][0]).rsplit("/", 1)[1]
+    token = activation_page(client, [m for m in outbox() if m.kind == "activation_link"][0]).rsplit("/", 1)[1]
     assert client.get(f"/mot-de-passe/nouveau/{token}").status_code == 404
 
 

@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from test_signup_submit import activation_path, rows, submit
+from test_signup_submit import activation_page, activation_path, rows, submit
 
 from webapp.extensions import db
 from webapp.models import Account, AccountToken, utcnow
@@ -17,7 +17,7 @@ GOOD = "Correct-Horse-42x"
 def link(client, outbox):
     assert submit(client).status_code == 303
     [message] = [m for m in outbox() if m.kind == "activation_link"]
-    return activation_path(message)
+    return activation_page(client, message)  # the sign-up's link creates the account, then this page
 
 
 def token_of(client):
@@ -155,6 +155,7 @@ def test_resend_answers_identically_for_an_unknown_address(app, outbox):
 
     signup_client = app.test_client()
     assert submit(signup_client).status_code == 303
+    activation_page(signup_client, outbox()[1])  # the account exists once its sign-up link is opened
     age_links(app)
     before = len(outbox())
     known = resend("alice@example.fr")
@@ -194,14 +195,17 @@ def test_resend_from_the_expired_link_page(app, client, link, outbox):
 
 def test_resend_from_the_check_mail_page_uses_the_signup_address(app, client, link, outbox):
     page = client.get("/inscription/verifiez-votre-messagerie?lang=en")
-    assert 'action="/activation/nouveau-lien"' in page.get_data(as_text=True)
+    assert 'action="/inscription/nouveau-lien"' in page.get_data(as_text=True)
     age_links(app)
     before = len(outbox())
-    response = answered(client.post("/activation/nouveau-lien", data={"csrf_token": token_of(client)}))
+    response = client.post("/inscription/nouveau-lien", data={"csrf_token": token_of(client)})
+    response.close()  # the link is queued once the answer has left
     assert response.status_code == 303 and "a new link has been sent" in client.get(
         response.headers["Location"]).get_data(as_text=True)
     [message] = outbox()[before:]
-    assert message.recipient == "alice@example.fr"
+    assert message.recipient == "alice@example.fr" and message.kind == "activation_link"
+    assert client.get(link).status_code == 410  # the account's newer link replaced it
+    assert client.get(activation_path(message)).status_code == 200
 
 
 def test_resend_needs_csrf(client, link, outbox):

@@ -21,8 +21,13 @@ ENDPOINTS = {
 
 
 @pytest.fixture
-def pending_alice(app, client):
-    assert submit(client).status_code == 303  # signed up, not activated yet
+def pending_alice(app, client, outbox):
+    """Signed up and opened the e-mailed link: an account awaiting its password."""
+    response = submit(client)
+    assert response.status_code == 303
+    [message] = [m for m in outbox() if m.kind == "activation_link"]
+    link = re.search(r"http://portal\.test(/inscription/activation/[\w-]+)", message.body_text).group(1)
+    assert client.get(link).status_code == 303
 
 
 def age_links(app):
@@ -64,7 +69,7 @@ def ask(app, path, email, statements):
     response.close()  # what the WSGI server does once the answer is sent
     after = list(statements.sql[len(in_request):])
     page = client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
-    seen = (response.status_code, response.headers["Location"], re.sub(r'value="[^"]{20,}"|"X-CSRFToken": "[^"]+"', "", page))
+    seen = (response.status_code, response.headers["Location"], re.sub(r'value="[^"]{20,}"|<meta name="csrf-token" content="[^"]+"', "", page))
     return seen, in_request, after
 
 

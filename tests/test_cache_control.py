@@ -1,9 +1,11 @@
 """`Cache-Control: no-store` on every response to a signed-in person, between password and code, on
 every page whose URL carries a token, and in the development mailbox; static files keep their cache."""
+import re
+
 import pytest
 from test_account_two_factor import mandatory  # noqa: F401  (a pytest fixture)
 from test_sign_in import active_alice, csrf, sign_in  # noqa: F401  (a pytest fixture)
-from test_signup_submit import activation_path, submit
+from test_signup_submit import submit
 
 from webapp.extensions import db
 from webapp.models import Account, Membership
@@ -65,9 +67,13 @@ def test_token_pages_are_no_store_for_anyone(client, path):
 
 
 def test_a_live_activation_page_is_no_store(client, outbox):
-    assert submit(client).status_code == 303
-    link = activation_path([m for m in outbox() if m.kind == "activation_link"][0])
-    response = client.get(link)
+    response = submit(client)
+    assert response.status_code == 303
+    [message] = [m for m in outbox() if m.kind == "activation_link"]
+    link = re.search(r"http://portal\.test(/inscription/activation/[\w-]+)", message.body_text).group(1)
+    opened = client.get(link)  # the e-mailed link creates the account, then leads to the password page
+    assert opened.status_code == 303 and opened.headers["Cache-Control"] == "no-store"
+    response = client.get(opened.headers["Location"])
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
 
 

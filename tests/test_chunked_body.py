@@ -27,7 +27,7 @@ class Connection:
         self.port = port
         response = self.request("GET", "/connexion?lang=en")
         self.cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-        self.csrf = re.search(r'"X-CSRFToken": "([^"]+)"', response.read().decode()).group(1)
+        self.csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', response.read().decode()).group(1)
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)

@@ -1,11 +1,12 @@
-"""Races: twenty sign-ups on one new SIRET, two managers deciding one request, one token used twice.
+"""Races: twenty sign-up links for one new SIRET opened at once, two managers deciding one request, one
+token used twice.
 
 Threads drive the app on its file database (SQLite WAL, or PostgreSQL with TEST_DATABASE_URL); a
 barrier releases the racing requests together."""
 import threading
 
 from test_sign_in import PASSWORD
-from test_signup_submit import activation_path, open_page, signup_data
+from test_signup_submit import activation_page, latest_link, open_page, signup_data
 from test_structures_attachments import add_member, csrf, get, sign_in, world  # noqa: F401
 
 from webapp.extensions import db
@@ -38,6 +39,7 @@ def rows(app, query):
 
 
 def test_twenty_signups_on_one_new_siret_make_one_structure_and_nineteen_requests(app):
+    """Twenty people sign up for one new SIRET at once, then open their links at once."""
     def one_signup(i):
         def prepare():
             client = app.test_client()
@@ -45,11 +47,28 @@ def test_twenty_signups_on_one_new_siret_make_one_structure_and_nineteen_request
             email = f"racer{i}@example.fr"
             data = dict(signup_data(login_email=email, login_email_confirm=email, identifier=SIRET),
                         csrf_token=token, captcha_id=captcha_id)
-            return lambda: client.post("/inscription", data=data)
+
+            def post():
+                response = client.post("/inscription", data=data)
+                response.close()  # the e-mails are written once the answer has left
+                return response
+            return post
         return prepare
 
     responses = race([one_signup(i) for i in range(20)])
     assert [r.status_code for r in responses] == [303] * 20, [r.get_data(as_text=True)[:300] for r in responses]
+    kinds = [m.kind for m in rows(app, OutboxMessage.select())]
+    assert kinds.count("signup_summary") == 20 and kinds.count("activation_link") == 20
+    assert rows(app, Structure.select()) == []  # nothing exists before a link is opened
+
+    def one_opening(i):
+        def prepare():
+            client, link = app.test_client(), latest_link(app, f"racer{i}@example.fr")
+            return lambda: client.get(link)
+        return prepare
+
+    openings = race([one_opening(i) for i in range(20)])
+    assert sorted(r.status_code for r in openings) == [200] * 19 + [303]  # one activation page, 19 requests sent
     structures = rows(app, Structure.select().where(Structure.identifier == SIRET))
     assert len(structures) == 1
     memberships = rows(app, Membership.select().where(Membership.structure == structures[0]))
@@ -57,8 +76,6 @@ def test_twenty_signups_on_one_new_siret_make_one_structure_and_nineteen_request
     requests = rows(app, AttachmentRequest.select().where(AttachmentRequest.structure == structures[0]))
     assert len(requests) == 19 and {r.status for r in requests} == {AttachmentStatus.PENDING}
     assert len(rows(app, Account.select())) == 20
-    kinds = [m.kind for m in rows(app, OutboxMessage.select())]
-    assert kinds.count("signup_summary") == 20 and kinds.count("activation_link") == 1
 
 
 def test_two_managers_deciding_one_request_at_once_give_one_outcome(app, world):  # noqa: F811
@@ -89,7 +106,7 @@ def test_activation_link_used_twice_at_once_works_once(app, client, outbox):
     from test_signup_submit import submit
 
     assert submit(client).status_code == 303
-    link = activation_path([m for m in outbox() if m.kind == "activation_link"][0])
+    link = activation_page(client, [m for m in outbox() if m.kind == "activation_link"][0])
     passwords = [PASSWORD, "Other-Horse-77y"]
 
     def activating(password):

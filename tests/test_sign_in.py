@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from test_signup_submit import activation_path, submit
+from test_signup_submit import activation_page, submit
 
 from webapp.extensions import db
 from webapp.models import Account
@@ -23,7 +23,7 @@ def sign_in(client, email="alice@example.fr", password=PASSWORD):
 @pytest.fixture
 def active_alice(app, client, outbox):
     assert submit(client).status_code == 303
-    link = activation_path([m for m in outbox() if m.kind == "activation_link"][0])
+    link = activation_page(client, [m for m in outbox() if m.kind == "activation_link"][0])
     response = client.post(link, data={"password": PASSWORD, "password_confirm": PASSWORD,
                                        "secret_question": "first_pet", "secret_answer": "Rex",
                                        "csrf_token": csrf(client)})
@@ -43,8 +43,9 @@ def test_unknown_address_gets_the_same_message(client):
     assert "Wrong e-mail address or password, or account not activated yet." in response.get_data(as_text=True)
 
 
-def test_inactive_account_cannot_sign_in(app, client):
+def test_inactive_account_cannot_sign_in(app, client, outbox):
     assert submit(client).status_code == 303
+    activation_page(client, outbox()[1])  # the account exists once the e-mailed link is opened
     with app.app_context(), db.connection_context():
         Account.update(password_hash=hash_password(PASSWORD)).execute()  # a password, but not active
     response = sign_in(client)
@@ -52,12 +53,13 @@ def test_inactive_account_cannot_sign_in(app, client):
     assert "/connexion" in client.get("/mon-compte").headers["Location"]
 
 
-def test_success_lands_on_my_account_then_sign_out(app, client, active_alice):
+def test_success_lands_on_my_account_then_sign_out(app, client, active_alice, outbox):
     # A second structure the account asked to join, still pending.
     other = app.test_client()
     assert submit(other, login_email="bob@example.fr", login_email_confirm="bob@example.fr",
                   identifier_type="RIDET", identifier="1234567001", country="NC", postcode="98800",
                   company_name="NOUMEA PECHE").status_code == 303
+    activation_page(other, [m for m in outbox() if m.recipient == "bob@example.fr"][1])
     with app.app_context(), db.connection_context():
         from webapp.models import AttachmentRequest, Structure
 

@@ -1,11 +1,13 @@
-"""Submitting the sign-up page: validation, what is stored, the e-mails, JS-off actions."""
+"""Submitting the sign-up page: validation, what is held, the e-mails, opening the link, JS-off actions."""
 import re
+from urllib.parse import urlsplit
 
 import pytest
 from smtp_fixtures import smtp_server  # noqa: F401  (a pytest fixture)
 
 from webapp.extensions import db
-from webapp.models import Account, AccountToken, AttachmentRequest, Membership, Role, Structure
+from webapp.models import Account, AccountToken, AttachmentRequest, Membership, OutboxMessage, Role, Structure
+from webapp.signup.models import HeldSignup
 
 CAPTCHA = re.compile(r'name="captcha_id" value="([^"]+)"')
 
@@ -32,8 +34,11 @@ def signup_data(**changes):
 
 
 def submit(client, **changes):
+    """Post the form like a browser; closing the answer runs what the portal does once it has left."""
     token, captcha_id = open_page(client)
-    return client.post("/inscription", data=dict(signup_data(**changes), csrf_token=token, captcha_id=captcha_id))
+    response = client.post("/inscription", data=dict(signup_data(**changes), csrf_token=token, captcha_id=captcha_id))
+    response.close()
+    return response
 
 
 def rows(app, model, *where):
@@ -53,16 +58,55 @@ def value(body, name):
 
 
 def activation_path(message):
-    return re.search(r"http://portal\.test(/activation/\S+)", message.body_text).group(1)
+    """The path of the link in an e-mail: a sign-up's (/inscription/activation/...) or an account's."""
+    return re.search(r"http://portal\.test((?:/inscription)?/activation/\S+)", message.body_text).group(1)
 
 
-def test_success_creates_account_structure_membership_and_two_emails(app, client, outbox):
+def activation_page(client, message):
+    """The account's activation page an e-mailed link leads to; a sign-up's link is opened first
+    (opening it creates the account and its structure)."""
+    path = activation_path(message)
+    if not path.startswith("/inscription/"):
+        return path
+    response = client.get(path)
+    assert response.status_code == 303, response.get_data(as_text=True)[:500]
+    return urlsplit(response.headers["Location"]).path
+
+
+def latest_link(app, email="alice@example.fr"):
+    """The link of the newest sign-up e-mail to `email`."""
+    [message] = rows(app, OutboxMessage, (OutboxMessage.kind == "activation_link") & (OutboxMessage.recipient == email))[-1:]
+    return activation_path(message)
+
+
+def confirm(app, client, email="alice@example.fr"):
+    """Open the newest sign-up link of `email`, as its owner; returns the answer."""
+    response = client.get(latest_link(app, email))
+    assert response.status_code in (200, 303), response.status_code
+    return response
+
+
+def test_success_holds_the_form_and_the_link_creates_account_structure_and_membership(app, client, outbox):
     response = submit(client, login_email="Alice@Example.fr", contact_email="")
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Check your mailbox" in page and "alice@example.fr" in page
     assert "Send the link again" in page
+    assert rows(app, Account) == [] and rows(app, Structure) == [] and rows(app, Membership) == []
+    [held] = rows(app, HeldSignup)
+    assert held.email == "alice@example.fr" and held.confirmed_at is None
 
+    summary, activation = outbox()
+    assert (summary.kind, activation.kind) == ("signup_summary", "activation_link")
+    assert summary.recipient == activation.recipient == "alice@example.fr"
+    assert "90110001600012" in summary.body_text and "principal manager" in summary.body_text
+    assert "ATELIERS DU LAMPADAIRE BLEU" in summary.body_html
+    assert activation_path(activation) in activation.body_html
+    assert activation_path(activation).startswith("/inscription/activation/")
+
+    page_path = activation_page(client, activation)
+    assert page_path.startswith("/activation/")
+    assert "Account activation" in client.get(page_path + "?lang=en").get_data(as_text=True)
     [account] = rows(app, Account)
     assert account.email == "alice@example.fr" and not account.is_active and account.password_hash is None
     assert account.contact_email == "alice@example.fr" and account.phone == "+33123456789"
@@ -74,29 +118,36 @@ def test_success_creates_account_structure_membership_and_two_emails(app, client
     [membership] = rows(app, Membership)
     assert membership.role == Role.PRINCIPAL_MANAGER and membership.account_id == account.id
     assert rows(app, AttachmentRequest) == []
-
-    summary, activation = outbox()
-    assert {summary.kind, activation.kind} == {"signup_summary", "activation_link"}
-    assert summary.recipient == activation.recipient == "alice@example.fr"
-    assert "90110001600012" in summary.body_text and "principal manager" in summary.body_text
-    assert "ATELIERS DU LAMPADAIRE BLEU" in summary.body_html
-    assert client.get(activation_path(activation)).status_code == 200
-    assert activation_path(activation) in activation.body_html
+    assert rows(app, HeldSignup)[0].account_id == account.id
 
 
-def test_private_person_gets_an_assigned_identifier(app, client):
+def test_opening_the_link_again_gives_a_fresh_activation_page(app, client, outbox):
+    """A mail scanner may open the link before the person: the person still reaches the form."""
+    assert submit(client).status_code == 303
+    first = activation_page(client, outbox()[1])
+    second = activation_page(client, outbox()[1])
+    assert first != second
+    assert client.get(first).status_code == 410  # a newer activation link replaced it
+    assert client.get(second).status_code == 200
+    assert len(rows(app, Account)) == len(rows(app, Structure)) == 1
+
+
+def test_private_person_gets_an_assigned_identifier(app, client, outbox):
     response = submit(client, identifier_type="PARTICULIER", identifier=None, company_name=None,
                       structure_type=None, person_last_name="Durand", person_first_name="Léa")
     assert response.status_code == 303
+    confirm(app, client)
     [structure] = rows(app, Structure)
     assert structure.identifier.startswith("PAR") and structure.structure_type == "private_person"
     assert (structure.person_last_name, structure.person_first_name, structure.company_name) == ("Durand", "Léa", "")
+    assert structure.identifier in outbox()[0].body_text  # the number the summary gave is the one kept
 
 
 def test_eu_vat_country_follows_the_prefix(app, client):
     response = submit(client, identifier_type="UE_HORS_FRANCE", identifier="EL094259216", country="",
                       postcode="10431", city="Athens")
     assert response.status_code == 303
+    confirm(app, client)
     [structure] = rows(app, Structure)
     assert (structure.identifier, structure.country) == ("EL094259216", "GR")
 
@@ -124,7 +175,7 @@ def test_errors_keep_every_value_and_link_each_field(app, client):
     assert value(body, "company_name") == "ATELIERS DU LAMPADAIRE BLEU"
     assert value(body, "phone") == "12"
     assert value(body, "postcode") == "7501"
-    assert rows(app, Account) == [] and rows(app, Structure) == []
+    assert rows(app, HeldSignup) == [] and rows(app, Account) == [] and rows(app, Structure) == []
 
 
 def test_invalid_login_email(client):
@@ -147,11 +198,12 @@ def test_required_fields_per_type(app, client, changes, missing):
     response = submit(client, **changes)
     if not missing:
         assert response.status_code == 303
+        confirm(app, client)
         assert rows(app, Structure)[0].structure_type == "company"
         return
     assert response.status_code == 422
     assert set(summary_links(response.get_data(as_text=True))) == missing
-    assert rows(app, Account) == []
+    assert rows(app, HeldSignup) == []
 
 
 def test_siret_must_exist_and_be_open(client):
@@ -173,21 +225,23 @@ def test_forged_values_get_a_clear_message(app, client, changes, field, message)
     response = submit(client, **changes)
     assert response.status_code == 422
     assert summary_links(response.get_data(as_text=True))[field] == message
-    assert rows(app, Account) == []
+    assert rows(app, HeldSignup) == []
 
 
 def test_forged_fields_of_another_type_are_ignored(app, client):
     response = submit(client, identifier_type="PARTICULIER", identifier="x" * 60, structure_type="evil",
                       company_name="Z" * 300, person_last_name="Durand", person_first_name="Léa")
     assert response.status_code == 303
+    confirm(app, client)
     [structure] = rows(app, Structure)
     assert structure.company_name == "" and structure.structure_type == "private_person"
 
 
 def test_control_characters_are_dropped(app, client):
     assert submit(client, first_name="Al\x00ice", city="PA\x00RIS").status_code == 303
+    confirm(app, client)
     [account] = rows(app, Account)
-    assert account.first_name == "Alice"
+    assert account.first_name == "Alice" and rows(app, Structure)[0].city == "PARIS"
 
 
 def test_missing_csrf_is_refused(app, client):
@@ -195,7 +249,7 @@ def test_missing_csrf_is_refused(app, client):
     response = client.post("/inscription", data=dict(signup_data(), captcha_id=captcha_id))
     assert response.status_code == 400
     assert "Your session has expired" in response.get_data(as_text=True)
-    assert rows(app, Account) == []
+    assert rows(app, HeldSignup) == []
 
 
 def test_wrong_captcha_gives_a_new_image_and_keeps_values(app, client):
@@ -210,7 +264,7 @@ def test_wrong_captcha_gives_a_new_image_and_keeps_values(app, client):
     assert new_id != captcha_id
     assert value(body, "first_name") == "Zoé"
     assert value(body, "captcha_answer") in (None, "")  # the answer belonged to the old image
-    assert rows(app, Account) == []
+    assert rows(app, HeldSignup) == []
 
 
 def test_captcha_is_single_use(app, client):
@@ -220,7 +274,7 @@ def test_captcha_is_single_use(app, client):
     data.update(login_email="bob@example.fr", login_email_confirm="bob@example.fr")
     response = client.post("/inscription", data=data)
     assert response.status_code == 422
-    assert len(rows(app, Account)) == 1
+    assert len(rows(app, HeldSignup)) == 1
 
 
 def test_without_js_type_button_shows_the_fields(client):
@@ -248,55 +302,42 @@ def test_without_js_check_button_prefills(client):
 
 def test_prefill_does_not_override_typed_values_on_submit(app, client):
     assert submit(client, company_name="MY NAME", city="", address_line="").status_code == 303
+    confirm(app, client)
     [structure] = rows(app, Structure)
     assert structure.company_name == "MY NAME"
     assert (structure.city, structure.address_line) == ("PARIS", "12 BIS AVENUE DES LILAS")
 
 
-def test_existing_siret_becomes_an_attachment_request(app, client, outbox):
+def test_existing_siret_becomes_an_attachment_request_once_the_link_is_opened(app, client, outbox):
     assert submit(client).status_code == 303
-    response = submit(client, login_email="bob@example.fr", login_email_confirm="bob@example.fr",
+    confirm(app, client)
+    bob_client = client.application.test_client()
+    response = submit(bob_client, login_email="bob@example.fr", login_email_confirm="bob@example.fr",
                       first_name="Bob", company_name="", address_line="")
     assert response.status_code == 303
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "bob@example.fr" in page and "Its managers must approve it" in page
+    page = bob_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "bob@example.fr" in page and "its managers must approve the request" in page
+    assert rows(app, Account, Account.email == "bob@example.fr") == []
+    assert rows(app, AttachmentRequest) == []  # the managers see nothing before the mailbox answers
+
+    bob_mail = [m for m in outbox() if m.recipient == "bob@example.fr"]
+    assert [m.kind for m in bob_mail] == ["signup_summary", "activation_link"]
+    assert "your sign-up is an attachment request" in bob_mail[0].body_text
+    assert bob_mail[1].subject == "Confirm your attachment request"
+    assert "send your attachment request to the structure's managers" in bob_mail[1].body_text
+
+    opened = bob_client.get(activation_path(bob_mail[1]) + "?lang=en")
+    assert opened.status_code == 200
+    assert "Attachment request sent" in opened.get_data(as_text=True)
+    assert "ATELIERS DU LAMPADAIRE BLEU" in opened.get_data(as_text=True)
     assert len(rows(app, Structure)) == 1
     bob = rows(app, Account, Account.email == "bob@example.fr")[0]
     [request] = rows(app, AttachmentRequest)
     assert request.account_id == bob.id and request.status == "pending"
     assert rows(app, Membership, Membership.account == bob.id) == []
-    bob_mail = [m for m in outbox() if m.recipient == "bob@example.fr"]
-    assert [m.kind for m in bob_mail] == ["signup_summary"]  # no activation link before approval
-    assert "attachment request that its managers must approve" in bob_mail[0].body_text
-    assert rows(app, AccountToken, AccountToken.account == bob.id) == []
-
-
-def test_active_account_address_shows_the_same_page_and_creates_nothing(app, client, outbox):
-    assert submit(client).status_code == 303
-    with app.app_context(), db.connection_context():
-        Account.update(is_active=True).execute()
-    before = len(outbox())
-    response = submit(client, identifier_type="RIDET", identifier="1234567001", country="NC", postcode="98800")
-    assert response.status_code == 303
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Check your mailbox" in page and "alice@example.fr" in page
-    assert len(rows(app, Account)) == 1 and len(rows(app, Structure)) == 1
-    [notice] = outbox()[before:]
-    assert notice.kind == "account_exists" and notice.recipient == "alice@example.fr"
-    assert "http://portal.test/connexion" in notice.body_text
-
-
-def test_sign_up_over_a_never_activated_account_replaces_it(app, client, outbox):
-    assert submit(client).status_code == 303
-    first_link = activation_path(outbox()[1])
-    assert submit(client, identifier_type="RIDET", identifier="1234567001", country="NC", postcode="98800",
-                  first_name="Alicia").status_code == 303
-    [account] = rows(app, Account)
-    assert account.first_name == "Alicia"
-    [structure] = rows(app, Structure)
-    assert structure.identifier_type == "RIDET" and structure.country == "NC"
-    assert client.get(first_link).status_code == 404  # the old account's link is gone with it
-    assert client.get(activation_path(outbox()[-1])).status_code == 200
+    assert rows(app, AccountToken, AccountToken.account == bob.id) == []  # activation comes with approval
+    again = bob_client.get(activation_path(bob_mail[1]) + "?lang=en")  # opened twice: one request
+    assert "Attachment request sent" in again.get_data(as_text=True) and len(rows(app, AttachmentRequest)) == 1
 
 
 def test_check_mail_page_needs_a_sign_up(client):
@@ -306,7 +347,7 @@ def test_check_mail_page_needs_a_sign_up(client):
 
 def test_sign_up_emails_arrive_over_smtp(app, client, smtp_server, outbox):
     smtp_server.configure(app)
-    assert submit(client).status_code == 303
+    assert submit(client).status_code == 303  # delivered once the answer has left
     assert all(message.sent_at is not None for message in outbox())
     assert sorted(envelope[1][0] for envelope in smtp_server.envelopes) == ["alice@example.fr"] * 2
     by_subject = {message["Subject"]: message for message in smtp_server.messages}
@@ -314,7 +355,7 @@ def test_sign_up_emails_arrive_over_smtp(app, client, smtp_server, outbox):
     activation = by_subject["Activate your account"]
     text = activation.get_body(("plain",)).get_content()
     html = activation.get_body(("html",)).get_content()
-    path = re.search(r"http://portal\.test(/activation/\S+)", text).group(1)
+    path = re.search(r"http://portal\.test(/inscription/activation/\S+)", text).group(1)
     assert path in html
-    assert client.get(path).status_code == 200
+    assert client.get(path).status_code == 303
     assert "90110001600012" in by_subject["Your sign-up: summary"].get_body(("plain",)).get_content()

@@ -3,7 +3,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from test_signup_submit import activation_path, rows, submit
+from test_signup_submit import activation_page, activation_path, rows, submit
 
 from webapp.extensions import db
 from webapp.models import (
@@ -272,12 +272,14 @@ def test_post_without_csrf_is_refused(app, client, world):
 def test_signup_then_approval_end_to_end(app, client, outbox):
     """A real sign-up creates the structure; a second sign-up asks to join; the manager approves."""
     assert submit(client).status_code == 303
-    manager_link = activation_path([m for m in outbox() if m.kind == "activation_link"][0])
+    manager_link = activation_page(client, [m for m in outbox() if m.kind == "activation_link"][0])
     client.post(manager_link, data={"password": PASSWORD, "password_confirm": PASSWORD, "secret_question": "first_pet",
                                     "secret_answer": "Rex", "csrf_token": csrf(client)})
     other = app.test_client()
     assert submit(other, login_email="zoe@example.fr", login_email_confirm="zoe@example.fr",
                   first_name="Zoe").status_code == 303
+    [zoe_link] = [m for m in outbox() if m.recipient == "zoe@example.fr" and m.kind == "activation_link"]
+    assert other.get(activation_path(zoe_link)).status_code == 200  # her address confirmed: the request exists
     [request] = rows(app, AttachmentRequest)
     sign_in(app, client, "alice@example.fr")
     decide(client, request.structure_id, single=f"approve:{request.id}")

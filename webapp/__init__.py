@@ -95,12 +95,13 @@ def create_tables():
     from .directory import REGISTER_MODELS
     from .account.lockout import LOCKOUT_MODELS
     from .models import PORTAL_MODELS
+    from .signup.models import SIGNUP_MODELS
 
     with db.connection_context(), db.atomic():
         if isinstance(db.obj, PostgresqlDatabase):
             # PostgreSQL: several gunicorn workers start at once; one creates the tables, the others wait.
             db.execute_sql("SELECT pg_advisory_xact_lock(4707301)")
-        db.create_tables(PORTAL_MODELS + LOCKOUT_MODELS + REGISTER_MODELS, safe=True)
+        db.create_tables(PORTAL_MODELS + SIGNUP_MODELS + LOCKOUT_MODELS + REGISTER_MODELS, safe=True)
 
 
 def select_locale():

@@ -5,13 +5,13 @@ workers or machines point it at Redis ("redis://host:6379/0") so every worker co
 Each limit is a config key holding a Flask-Limiter string ("20/minute;200/hour"), read per request.
 
 A limit keyed by an address must never let an attacker keep the owner out, so those limits count
-only what the attacker cannot do for free: a wrong password or code (the view calls count_failure()),
-an account created (count_account_created()); they never apply to a browser that signed in to that
+only what the attacker cannot do for free: a wrong password or code (the view calls count_failure());
+they never apply to a browser that signed in to that
 address before (the known-device cookie). Reset and activation links have no per-address counter: the
 database allows one link per address every RESEND_INTERVAL_SECONDS, and that is all the owner waits.
 
-Behind a reverse proxy the client IP is the proxy's: wrap the app in werkzeug's ProxyFix
-(PROXY_FIX_X_FOR=1) so limits apply per visitor, not per proxy.
+Behind a reverse proxy the client IP is the proxy's: set TRUST_PROXY_COUNT (the app then wraps itself
+in werkzeug's ProxyFix) so limits apply per visitor, not per proxy.
 """
 import math
 import os
@@ -30,14 +30,16 @@ class Limit(NamedTuple):
     config_key: str
     kind: str = "ip"  # "ip" or "account" (the address the request is about)
     methods: tuple = None  # None: every method
-    counts: str = "all"  # "all" requests, or those "marked" by count_failure() / count_account_created()
+    counts: str = "all"  # "all" requests, or those "marked" by count_failure()
     owner_exempt: bool = False  # not applied to a browser that signed in with the typed address
 
 
 POST = ("POST",)
 # endpoint -> its limits (a plain (config key, kind, methods) tuple is read as a Limit too)
 LIMITED_ENDPOINTS = {
-    "signup.submit": [Limit("RATELIMIT_SIGNUP"), Limit("RATELIMIT_SIGNUP_ACCOUNT", "account", counts="marked")],
+    # No per-address limit: a submission creates nothing and looks nothing up (signup/service.py), and an
+    # attacker could spend such a limit to refuse the owner. The captcha and the per-IP limit remain.
+    "signup.submit": [Limit("RATELIMIT_SIGNUP")],
     "signup.choose_type": [Limit("RATELIMIT_LOOKUP")],
     "signup.check_identifier_fragment": [Limit("RATELIMIT_LOOKUP")],
     "new_structure.create_type": [Limit("RATELIMIT_LOOKUP")],
@@ -58,13 +60,13 @@ LIMITED_ENDPOINTS = {
     # Links by e-mail: per IP here, per address in the database (RESEND_INTERVAL_SECONDS).
     "account.forgot_password": [Limit("RATELIMIT_RESET", "ip", POST)],
     "account.reset_password": [Limit("RATELIMIT_RESET", "ip", POST)],
+    "signup.resend_link": [Limit("RATELIMIT_RESEND")],
     "account.resend_activation": [Limit("RATELIMIT_RESEND")],
     "account.new_sign_in_code": [Limit("RATELIMIT_RESEND")],
 }
 
 DEFAULT_LIMITS = {
     "RATELIMIT_SIGNUP": "20/minute;200/hour",  # the no-JS "show the fields" actions post here too
-    "RATELIMIT_SIGNUP_ACCOUNT": "5/hour",  # accounts created for one address
     "RATELIMIT_LOOKUP": "120/minute;2000/hour",
     "RATELIMIT_CAPTCHA": "30/minute;300/hour",
     "RATELIMIT_CAPTCHA_AUDIO": "10/minute;100/hour",
@@ -79,11 +81,6 @@ MARK_FLAG = "rate_limit_marked"
 
 def count_failure():
     """Count this request against the limits that count failures only (a wrong password or code)."""
-    g.setdefault(MARK_FLAG, True)
-
-
-def count_account_created():
-    """Sign-up's per-address limit counts the accounts created, not the attempts."""
     g.setdefault(MARK_FLAG, True)
 
 

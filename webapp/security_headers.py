@@ -26,7 +26,7 @@ def must_not_be_stored():
     if request.endpoint == "static":
         return False
     # The session's keys too: a CSRF failure answers before the account is loaded into g.
-    if g.get("account") is not None or session.get("account_id") or session.get("pending_sign_in"):
+    if g.get("account") is not None or session.get("sign_in_session") or session.get("pending_sign_in"):
         return True
     rule = request.url_rule.rule if request.url_rule else ""
     return "<token>" in rule or request.blueprint == "devmail"

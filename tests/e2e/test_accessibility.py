@@ -29,6 +29,7 @@ def parameterised_pages(seeded, live_server):
         "structures.members": f"/structures/{sid}/membres",
         "structures.admin_structure": f"/administration/structures/{sid}",
         "structures.invitation": "/invitation/not-a-token",
+        "signup.open_link": "/inscription/activation/not-a-token",  # the invalid-link page and its form
         "devmail.message": "/dev/mailbox/1",
         "styleguide.state": "/styleguide/etat/8",
     }

@@ -1,6 +1,6 @@
 """Issue 3 in real Chromium, JavaScript on: a second person signs up into a structure that already
-exists, the principal manager approves the request in the browser, the newcomer activates the
-account from the approval e-mail, signs in and opens a workspace.
+exists and confirms the address from the e-mailed link, the principal manager approves the request in
+the browser, the newcomer activates the account from the approval e-mail, signs in and opens a workspace.
 
 The sign-up steps of the first person are the ones of test_signup_flow.py (imported, not copied).
 Texts are matched in French or English: the French catalogue may not be compiled yet.
@@ -19,6 +19,7 @@ from .test_signup_flow import (
     either,
     fill_personal_information,
     new_email,
+    open_mailbox,
     open_signup_from_home,
     read_activation_link,
     sign_in_and_see_structure,
@@ -58,15 +59,12 @@ def sign_up_into_existing_structure_with_js(page, email, contact_email):
     expect(page.locator("main")).to_contain_text(
         either("Votre inscription est une demande de rattachement", "Your sign-up is an attachment request")
     )
-    # No activation link yet, so nothing to send again.
-    expect(page.get_by_role("button", name=either("Renvoyer le lien", "Send the link again"))).to_have_count(0)
+    expect(page.get_by_role("button", name=either("Renvoyer le lien", "Send the link again"))).to_have_count(1)
 
 
-def read_mailbox(page, email):
+def read_mailbox(page, email, at_least=1):
     """The e-mails to `email` in the dev mailbox, oldest first: subject, text, activation links."""
-    page.goto(f"/dev/mailbox/?to={email}")
-    subjects = page.locator(".devmail-list tbody a")
-    expect(subjects.first).to_be_visible()
+    subjects = open_mailbox(page, email, at_least)
     hrefs = [subjects.nth(i).get_attribute("href") for i in range(subjects.count())]
     messages = []
     for href in reversed(hrefs):  # the list is newest first
@@ -206,17 +204,25 @@ def test_second_person_joins_after_manager_approval(chromium, live_server, js_pa
         name_b = " ".join(SECOND_PERSON)
         sign_up_into_existing_structure_with_js(newcomer, email_b, contact_b)
 
-        [summary] = read_mailbox(newcomer, email_b)
+        summary, confirmation = read_mailbox(newcomer, email_b, at_least=2)
         assert re.search(either("Récapitulatif de votre inscription", "Your sign-up: summary"), summary["subject"])
         assert re.search(either("demande de rattachement", "attachment request"), summary["text"])
-        assert summary["activation"] == [], "no activation link before a manager approves"
+        assert summary["activation"] == []
+        # B confirms the address: only then does the request reach the managers.
+        assert re.search(either("Confirmez votre demande de rattachement", "Confirm your attachment request"),
+                         confirmation["subject"])
+        [link] = confirmation["activation"]
+        assert link.startswith(live_server.url + "/inscription/activation/")
+        newcomer.goto(link)
+        expect(newcomer.locator("h1")).to_have_text(either("Demande de rattachement envoyée", "Attachment request sent"))
+        expect(newcomer.locator("main")).to_contain_text(DEMO_COMPANY)
 
         # A approves in the browser.
         approve_request(manager, name_b, email_b, contact_b)
 
         # B's approval e-mail carries the activation link.
-        messages = read_mailbox(newcomer, email_b)
-        assert len(messages) == 2, [m["subject"] for m in messages]
+        messages = read_mailbox(newcomer, email_b, at_least=3)
+        assert len(messages) == 3, [m["subject"] for m in messages]
         approval = messages[-1]
         assert re.search(either("validé votre demande de rattachement", "approved your attachment request"),
                          approval["text"])

@@ -59,6 +59,9 @@ def test_sign_up_approval_and_sign_in_without_javascript(nojs_page, live_server)
     sign_up_without_js(page, newcomer, "Bruno", "Durand")
     expect(page.locator("main")).to_contain_text(
         either("Votre inscription est une demande de rattachement", "Your sign-up is an attachment request"))
+    # The managers see the request once the newcomer has opened the link sent to the address.
+    page.goto(read_activation_link(page, live_server.url, newcomer))
+    expect(page.locator("h1")).to_have_text(either("Demande de rattachement envoyée", "Attachment request sent"))
 
     sign_in(page, founder)
     page.locator("main .structure-card", has_text=DEMO_COMPANY).get_by_role(

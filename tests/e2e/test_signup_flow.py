@@ -3,6 +3,7 @@
 Texts are matched in French or English: the French catalogue may not be compiled yet.
 """
 import re
+import time
 import uuid
 
 import pytest
@@ -95,11 +96,23 @@ def choose_siret_with_js(page):
     return identifier
 
 
+def open_mailbox(page, email, at_least=1, seconds=10):
+    """The dev mailbox of `email`, reloaded like a newcomer would until `at_least` e-mails are there:
+    a sign-up's e-mails are written once its answer has been sent, a moment after the page shows."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page.goto(f"/dev/mailbox/?to={email}")
+        subjects = page.locator(".devmail-list tbody a")
+        if subjects.count() >= at_least or time.monotonic() > deadline:
+            break
+        page.wait_for_timeout(200)
+    expect(subjects.first).to_be_visible()
+    return subjects
+
+
 def read_activation_link(page, base_url, email):
     """Open the dev mailbox like a newcomer would and return the activation link of `email`."""
-    page.goto(f"/dev/mailbox/?to={email}")
-    subjects = page.locator(".devmail-list tbody a")
-    expect(subjects.first).to_be_visible()
+    subjects = open_mailbox(page, email)
     hrefs = [subjects.nth(i).get_attribute("href") for i in range(subjects.count())]
     for href in hrefs:
         page.goto(href)

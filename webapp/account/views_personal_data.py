@@ -1,7 +1,7 @@
 """"My personal data": download everything stored about the account, or delete the account."""
 import json
 
-from flask import flash, g, make_response, redirect, request, url_for
+from flask import flash, g, make_response, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm

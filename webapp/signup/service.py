@@ -1,5 +1,22 @@
-"""Sign-up: one transaction creates the account and its structure, or an attachment request."""
-from dataclasses import dataclass
+"""Sign-up: the form is held, the mailbox is written to, and its owner's click creates the account.
+
+The rule, for every address (unknown, awaiting activation, or of an active account):
+
+1. Submitting stores a HeldSignup and nothing else: no account, structure or attachment request, so
+   no identifier check, directory search or manager's list can tell anything from it. The answer is
+   the same page whatever the address, and the address is looked up only after the answer has left
+   (after_response.py): its time says nothing either.
+2. The mailbox then gets, in its owner's language, either the summary and a link (no active account
+   uses the address) or a notice that an account exists (it does). Only the owner of the mailbox
+   reads the difference.
+3. Opening the link (confirmation.py) creates the account and the structure, or the attachment
+   request if the structure exists by then. An account that was never activated and uses the same
+   address is replaced then, not before: a second sign-up with someone's address leaves their
+   earlier one untouched, and the owner of the mailbox decides which link to open.
+"""
+import json
+import secrets
+from datetime import timedelta
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
@@ -7,54 +24,96 @@ from peewee import IntegrityError
 
 from ..extensions import db
 from ..identifiers import assign_identifier, identifier_type
-from ..limits import count_account_created
 from ..mail import queue_email
-from ..models import (
-    Account,
-    AttachmentRequest,
-    Membership,
-    Role,
-    Structure,
-    utcnow,
-)
-from ..security import hours, issue_token
+from ..models import Account, Structure, utcnow
+from ..security import hours, issue_token, token_digest
+from .models import HeldSignup
+
+# A held sign-up is deleted this long after it was submitted, whether its link was opened or not.
+HELD_DAYS = 7
+# At most this many held sign-ups of one address get a new link on one "send the link again".
+RESEND_AT_MOST = 3
 
 
-@dataclass
-class SignupOutcome:
-    kind: str  # "structure_created", "attachment_requested", "account_exists"
-    email: str
-    account: Account = None
-    structure: Structure = None
-
-
-def sign_up(personal, type_code, identifier, structure_values, locale="fr"):
-    """Create an inactive account and its structure or attachment request, and queue the e-mails.
-
-    The caller has validated everything. Never reveals whether the address was already taken:
-    an active account gets a notice by e-mail and nothing is created.
-    """
+def hold_signup(personal, type_code, identifier, structure_values, locale="fr"):
+    """Store the submitted form; the same work whatever the address. The caller validated everything."""
+    if not identifier_type(type_code).takes_identifier:
+        identifier = assign_identifier(type_code)  # shown in the summary; kept if still free on confirmation
+    payload = {"personal": personal, "type": type_code, "identifier": identifier, "structure": structure_values}
     with db.atomic():
-        existing = Account.get_or_none(Account.email == personal["email"])
-        if existing is not None and existing.is_active:
-            queue_account_exists_notice(existing)
-            return SignupOutcome("account_exists", existing.email)
-        if existing is not None:
-            discard_unactivated_account(existing)
-        account = Account.create(terms_accepted_at=utcnow(), locale=locale, **personal)
-        if existing is None:
-            count_account_created()  # sign-up's per-address limit: a replaced pending sign-up is not new
-        structure, created = find_or_create_structure(type_code, identifier, structure_values, account)
-        if created:
-            Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
-            outcome = SignupOutcome("structure_created", account.email, account, structure)
-        else:
-            AttachmentRequest.create(account=account, structure=structure)
-            outcome = SignupOutcome("attachment_requested", account.email, account, structure)
-        queue_summary(outcome)
-        if created:
+        HeldSignup.delete().where(HeldSignup.created_at < utcnow() - timedelta(days=HELD_DAYS)).execute()
+        return HeldSignup.create(email=personal["email"], locale=locale, payload=json.dumps(payload))
+
+
+def answer_signup(held_id):
+    """Write to the mailbox about a held sign-up: a notice if an active account uses the address, else
+    the summary and a new link (any earlier link of this sign-up stops working). Returns what was sent."""
+    with db.atomic():
+        held = HeldSignup.get_or_none(HeldSignup.id == held_id)
+        if held is None or held.confirmed_at is not None:
+            return None
+        owner = Account.get_or_none((Account.email == held.email) & (Account.is_active == True))  # noqa: E712
+        held.answered_at = utcnow()
+        if owner is not None:
+            held.token_hash = held.expires_at = None
+            held.save()
+            queue_account_exists_notice(owner)
+            return "account_exists"
+        token = secrets.token_urlsafe(32)
+        lifetime = current_app.config["ACTIVATION_TOKEN_HOURS"]
+        held.token_hash, held.expires_at = token_digest(token), utcnow() + hours(lifetime)
+        held.save()
+        structure, attachment = structure_preview(held)
+        queue_summary(held, structure, attachment)
+        queue_signup_link(held, token, attachment)
+        return "link"
+
+
+def resend_links(email):
+    """"Send the link again": the held sign-ups of the address not answered within
+    RESEND_INTERVAL_SECONDS get a new answer, and an account awaiting activation a new link (the same
+    throttle, in the database: a new session does not reset it)."""
+    email = (email or "").strip().lower()[:254]
+    if not email:
+        return
+    now = utcnow()
+    recent = now - timedelta(seconds=current_app.config["RESEND_INTERVAL_SECONDS"])
+    held_ids = [
+        held.id
+        for held in HeldSignup.select(HeldSignup.id)
+        .where(
+            (HeldSignup.email == email)
+            & HeldSignup.confirmed_at.is_null()
+            & (HeldSignup.created_at > now - timedelta(days=HELD_DAYS))
+            & (HeldSignup.answered_at.is_null() | (HeldSignup.answered_at < recent))
+        )
+        .order_by(HeldSignup.created_at.desc())
+        .limit(RESEND_AT_MOST)
+    ]
+    for held_id in held_ids:
+        answer_signup(held_id)
+    # account.views imports this module: importing account.service at the top would be a cycle.
+    from ..account.service import can_resend_activation, find_account, issued_recently
+
+    with db.atomic():
+        account = find_account(email)
+        if can_resend_activation(account) and not issued_recently(account, "activation"):
             queue_activation_link(account)
-    return outcome
+
+
+def payload_of(held):
+    return json.loads(held.payload)
+
+
+def structure_preview(held):
+    """(structure, attachment): the structure as it stands now, or as it would be created (unsaved)."""
+    payload = payload_of(held)
+    existing = Structure.get_or_none(
+        (Structure.identifier_type == payload["type"]) & (Structure.identifier == payload["identifier"])
+    )
+    if existing is not None:
+        return existing, True
+    return Structure(identifier_type=payload["type"], identifier=payload["identifier"], **payload["structure"]), False
 
 
 def find_or_create_structure(type_code, identifier, values, account):
@@ -66,8 +125,10 @@ def find_or_create_structure(type_code, identifier, values, account):
         )
         if found is not None:
             return found, False
-    for _attempt in range(5):
-        number = identifier if kind.takes_identifier else assign_identifier(type_code)
+    for attempt in range(5):
+        # A sign-up's assigned identifier was shown in its summary: kept unless taken meanwhile.
+        keep = kind.takes_identifier or (attempt == 0 and identifier)
+        number = identifier if keep else assign_identifier(type_code)
         try:
             with db.atomic():
                 return Structure.create(identifier_type=type_code, identifier=number, **values), True
@@ -79,22 +140,12 @@ def find_or_create_structure(type_code, identifier, values, account):
     raise RuntimeError("could not assign a free identifier")
 
 
-def discard_unactivated_account(account):
-    """A new sign-up replaces a never-activated one, with the structures only it belonged to."""
-    for membership in list(account.memberships):
-        structure = membership.structure
-        others = Membership.select().where(
-            (Membership.structure == structure) & (Membership.account != account)
-        ).count()
-        pending = AttachmentRequest.select().where(AttachmentRequest.structure == structure).count()
-        if others == 0 and pending == 0:
-            structure.delete_instance(recursive=True)
-    account.delete_instance(recursive=True)
+def portal_url(endpoint, **values):
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def activation_url(token):
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    return base + url_for("account.activate", token=token)
+    return portal_url("account.activate", token=token)
 
 
 def queue_activation_link(account):
@@ -111,29 +162,42 @@ def queue_activation_link(account):
     )
 
 
-def queue_summary(outcome):
-    account, structure = outcome.account, outcome.structure
+def queue_signup_link(held, token, attachment):
+    """The link of a held sign-up; its page creates the account (confirmation.py)."""
     queue_email(
-        account.email,
+        held.email,
+        "activation_link",
+        _l("Confirm your attachment request") if attachment else _l("Activate your account"),
+        locale=held.locale,
+        account=Account(**payload_of(held)["personal"]),
+        activation_url=portal_url("signup.open_link", token=token),
+        lifetime_hours=current_app.config["ACTIVATION_TOKEN_HOURS"],
+        signup=True,
+        attachment=attachment,
+    )
+
+
+def queue_summary(held, structure, attachment):
+    queue_email(
+        held.email,
         "signup_summary",
         _l("Your sign-up: summary"),
-        locale=account.locale,
-        account=account,
+        locale=held.locale,
+        account=Account(**payload_of(held)["personal"]),
         structure=structure,
         kind=identifier_type(structure.identifier_type),
-        attachment=outcome.kind == "attachment_requested",
+        attachment=attachment,
         lifetime_hours=current_app.config["ACTIVATION_TOKEN_HOURS"],
     )
 
 
 def queue_account_exists_notice(account):
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
     queue_email(
         account.email,
         "account_exists",
         _l("Someone tried to create an account with your address"),
         locale=account.locale,
         account=account,
-        sign_in_url=base + url_for("account.sign_in"),
-        reset_url=base + url_for("account.forgot_password"),  # asks the address, then e-mails a link
+        sign_in_url=portal_url("account.sign_in"),
+        reset_url=portal_url("account.forgot_password"),  # asks the address, then e-mails a link
     )

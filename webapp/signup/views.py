@@ -1,17 +1,22 @@
-"""The "create an account" page and its htmx fragments. Every fragment URL also serves a full page."""
-from flask import redirect, request, session, url_for
+"""The "create an account" page and its htmx fragments. Every fragment URL also serves a full page.
+
+Submitting answers the same redirect and the same "check your mailbox" page whatever the address:
+the address is looked up after the answer has left (service.py, after_response.py).
+"""
+from flask import flash, redirect, request, session, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import captcha
-from ..mail import deliver_after_commit
 from ..rendering import render, wants_fragment
 from ..structure_check import check_identifier
-from ..structure_form import validate_structure
+from ..structure_form import validate_structure, without_control_characters
 from ..structure_fragments import form_submitted, identifier_typed, type_chosen
 from . import bp
+from .after_response import after_response
 from .forms import SignupForm
-from .service import sign_up
+from .service import answer_signup, hold_signup, resend_links
 
 PAGE = "signup/page.html"
 
@@ -86,17 +91,17 @@ def submit():
             PAGE, status=422,
             **page_context(form, check, captcha_challenge=captcha.issue_challenge(), failed=True),
         )
-    structure_values = {} if check.structure else form.structure_values()
-    outcome = sign_up(
+    held = hold_signup(
         form.personal_values(),
         form.identifier_type.data,
         check.identifier,
-        structure_values,
+        {} if check.structure else form.structure_values(),
         locale=str(get_locale()),
     )
-    deliver_after_commit()
-    session["signup_email"] = outcome.email
-    session["signup_attachment"] = outcome.kind == "attachment_requested"
+    after_response(answer_signup, held.id)
+    session["signup_email"] = held.email
+    # What the form already said about the identifier, never anything about the address.
+    session["signup_attachment"] = check.structure is not None
     return redirect(url_for("signup.check_mail"), code=303)
 
 
@@ -110,3 +115,14 @@ def check_mail():
         email=email,
         attachment=session.get("signup_attachment", False),
     )
+
+
+@bp.post("/nouveau-lien")
+def resend_link():
+    """Same answer whatever the address and however often; the work is done after the answer left."""
+    email = without_control_characters(request.form.get("email") or session.get("signup_email") or "")
+    after_response(resend_links, email)
+    flash(_("If a sign-up or an account awaiting activation uses this address, a new link has been sent to it. Links can be resent once a minute."), "info")
+    if session.get("signup_email"):
+        return redirect(url_for("signup.check_mail"), code=303)
+    return redirect(url_for("account.sign_in"), code=303)

@@ -1,0 +1,117 @@
+"""Opening a held sign-up's link: the owner of the mailbox turns it into an account (service.py's rule 3).
+
+The link works until it expires, also after it was opened: a mail scanner that opens links before the
+person does must not use it up. Opened again, it gives a new activation link while the account still
+waits for its password.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+from peewee import IntegrityError
+
+from ..extensions import db
+from ..models import Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, utcnow
+from ..security import hours, issue_token, token_digest
+from .models import HeldSignup
+from .service import find_or_create_structure, payload_of
+
+
+@dataclass
+class Opened:
+    kind: str  # "activate", "attachment_requested", "account_active", "invalid"
+    structure: Structure = None
+    activation_token: str = ""
+    state: str = ""  # for "invalid": "unknown", "expired" or "used"
+
+
+def find_held(token):
+    """(HeldSignup or None, state): state is "valid", "expired" or "unknown"."""
+    held = HeldSignup.get_or_none(HeldSignup.token_hash == token_digest(token or ""))
+    if held is None:
+        return None, "unknown"
+    if held.expires_at is None or held.expires_at <= utcnow():
+        return held, "expired"
+    return held, "valid"
+
+
+def open_held(held):
+    """What the valid link of `held` leads to; creates the account on the first opening."""
+    for _attempt in range(2):  # two links of one address opened at once: the loser tries again
+        try:
+            with db.atomic():
+                if held.confirmed_at is None and claim(held):
+                    return create_account(held)
+                return reopen(HeldSignup.get_by_id(held.id))
+        except IntegrityError:
+            held = HeldSignup.get_by_id(held.id)
+    return Opened("invalid", state="used")
+
+
+def claim(held):
+    """Mark `held` confirmed; False when another request confirmed it first."""
+    changed = HeldSignup.update(confirmed_at=utcnow()).where(
+        (HeldSignup.id == held.id) & HeldSignup.confirmed_at.is_null()
+    ).execute()
+    return changed == 1
+
+
+def create_account(held):
+    payload = payload_of(held)
+    if not payload["structure"] and not existing_structure(payload):
+        # An attachment sign-up holds no structure details: the structure left the portal meanwhile.
+        return Opened("invalid", state="structure_gone")
+    existing = Account.get_or_none(Account.email == held.email)
+    if existing is not None and existing.is_active:
+        HeldSignup.update(account=existing).where(HeldSignup.id == held.id).execute()
+        return Opened("account_active")
+    if existing is not None:
+        discard_unactivated_account(existing)  # the owner of the mailbox chose this sign-up
+    account = Account.create(terms_accepted_at=held.created_at, locale=held.locale, **payload["personal"])
+    HeldSignup.update(account=account).where(HeldSignup.id == held.id).execute()
+    structure, created = find_or_create_structure(payload["type"], payload["identifier"], payload["structure"], account)
+    if not created:
+        AttachmentRequest.create(account=account, structure=structure)
+        return Opened("attachment_requested", structure)
+    Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
+    return Opened("activate", structure, new_activation_token(account))
+
+
+def existing_structure(payload):
+    return Structure.get_or_none(
+        (Structure.identifier_type == payload["type"]) & (Structure.identifier == payload["identifier"])
+    )
+
+
+def reopen(held):
+    """The link opened again: where its account stands now."""
+    account = held.account
+    if account is None:  # replaced by another of the address's sign-ups, or deleted
+        return Opened("invalid", state="used")
+    if account.is_active:
+        return Opened("account_active")
+    waiting = (
+        AttachmentRequest.select()
+        .where((AttachmentRequest.account == account) & (AttachmentRequest.status == AttachmentStatus.PENDING))
+        .first()
+    )
+    if waiting is not None:
+        return Opened("attachment_requested", waiting.structure)
+    return Opened("activate", activation_token=new_activation_token(account))
+
+
+def new_activation_token(account):
+    """Any earlier activation link of the account stops working (issue_token)."""
+    return issue_token(account, "activation", hours(current_app.config["ACTIVATION_TOKEN_HOURS"]))
+
+
+def discard_unactivated_account(account):
+    """Delete a never-activated account, with the structures only it belonged to."""
+    for membership in list(account.memberships):
+        structure = membership.structure
+        others = Membership.select().where(
+            (Membership.structure == structure) & (Membership.account != account)
+        ).count()
+        pending = AttachmentRequest.select().where(AttachmentRequest.structure == structure).count()
+        if others == 0 and pending == 0:
+            structure.delete_instance(recursive=True)
+    account.delete_instance(recursive=True)
