@@ -124,3 +124,10 @@ class Config:
     # tokens (see static/css/brand.css). Both URLs may be absolute or relative to the site.
     PORTAL_LOGO_URL = os.environ.get("PORTAL_LOGO_URL", "")
     PORTAL_BRAND_CSS_URL = os.environ.get("PORTAL_BRAND_CSS_URL", "")
+
+    # --- OpenID Connect provider (webapp/oidc/, issue 13) ---
+    OIDC_CODE_SECONDS = env_int("OIDC_CODE_SECONDS", 60)  # an authorization code works once, this long
+    OIDC_ACCESS_TOKEN_SECONDS = env_int("OIDC_ACCESS_TOKEN_SECONDS", 600)
+    OIDC_ID_TOKEN_SECONDS = env_int("OIDC_ID_TOKEN_SECONDS", 600)
+    OIDC_REFRESH_TOKEN_DAYS = env_int("OIDC_REFRESH_TOKEN_DAYS", 30)  # rotated at each use
+    OIDC_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("OIDC_WEBHOOK_TIMEOUT_SECONDS") or 5)

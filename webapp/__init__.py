@@ -11,6 +11,7 @@ import config as config_module
 from .extensions import babel, csrf, db, htmx
 from .extensions import mail as mail_extension
 from .limits import init_limits
+from .oidc import init_oidc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,6 +37,7 @@ def create_app(overrides=None):
     htmx.init_app(app)
     init_i18n(app)
     register_blueprints(app)
+    init_oidc(app)  # OpenID Connect provider: routes, Authlib server, `flask oidc` commands
     init_limits(app)
     register_cli(app)
     register_hooks(app)
@@ -102,12 +104,13 @@ def create_tables():
     from .directory import REGISTER_MODELS
     from .account.lockout import LOCKOUT_MODELS
     from .models import PORTAL_MODELS
+    from .oidc.models import OIDC_MODELS
 
     with db.connection_context(), db.atomic():
         if isinstance(db.obj, PostgresqlDatabase):
             # PostgreSQL: several gunicorn workers start at once; one creates the tables, the others wait.
             db.execute_sql("SELECT pg_advisory_xact_lock(4707301)")
-        db.create_tables(PORTAL_MODELS + LOCKOUT_MODELS + REGISTER_MODELS, safe=True)
+        db.create_tables(PORTAL_MODELS + LOCKOUT_MODELS + REGISTER_MODELS + OIDC_MODELS, safe=True)
 
 
 def select_locale():

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 
 from ..extensions import db
 from ..models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure
+from ..oidc import platform_events
 from ..signup.service import find_or_create_structure
 
 
@@ -48,5 +49,6 @@ def create_or_join(account, type_code, identifier, values):
         structure, created = find_or_create_structure(type_code, identifier, values, account)
         if created:
             Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
+            platform_events.structure_created(structure, account)
             return Outcome("created", structure)
     return request_attachment(account, structure)

@@ -8,6 +8,7 @@ from peewee import IntegrityError
 from ..extensions import db
 from ..identifiers import assign_identifier, identifier_type
 from ..mail import queue_email
+from ..oidc import platform_events
 from ..models import (
     Account,
     AttachmentRequest,
@@ -44,6 +45,7 @@ def sign_up(personal, type_code, identifier, structure_values, locale="fr"):
         structure, created = find_or_create_structure(type_code, identifier, structure_values, account)
         if created:
             Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
+            platform_events.structure_created(structure, account)
             outcome = SignupOutcome("structure_created", account.email, account, structure)
         else:
             AttachmentRequest.create(account=account, structure=structure)
@@ -85,6 +87,7 @@ def discard_unactivated_account(account):
         ).count()
         pending = AttachmentRequest.select().where(AttachmentRequest.structure == structure).count()
         if others == 0 and pending == 0:
+            platform_events.structure_deleted(structure)
             structure.delete_instance(recursive=True)
     account.delete_instance(recursive=True)
 
