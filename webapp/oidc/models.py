@@ -107,7 +107,13 @@ class AuthorizationCode(BaseModel):
         return None
 
 
-class TokenBase(BaseModel):
+class IssuedToken(BaseModel):
+    """An access token or a refresh token (`kind`). A refresh token is rotated at each use: the old one
+    is revoked, and presenting it again revokes every token of its grant."""
+
+    ACCESS, REFRESH = "access", "refresh"
+
+    kind = CharField(max_length=8)
     token_hash = CharField(max_length=64, unique=True)
     client = ForeignKeyField(OAuthClient, on_delete="CASCADE")
     account = ForeignKeyField(Account, on_delete="CASCADE")
@@ -116,6 +122,10 @@ class TokenBase(BaseModel):
     issued_at = DateTimeField(default=utcnow)
     expires_at = DateTimeField()
     revoked_at = DateTimeField(null=True)
+
+    @property
+    def is_refresh_token(self):
+        return self.kind == self.REFRESH
 
     # --- authlib TokenMixin ---
     def check_client(self, client):
@@ -138,16 +148,6 @@ class TokenBase(BaseModel):
 
     def get_client(self):
         return self.client
-
-
-class AccessToken(TokenBase):
-    pass
-
-
-class RefreshToken(TokenBase):
-    """Rotated at each use: the old one is revoked, and presenting it again revokes the whole grant."""
-
-    auth_time = IntegerField(null=True)
 
 
 class Consent(BaseModel):
@@ -196,5 +196,5 @@ class WebhookDelivery(BaseModel):
 
 
 OIDC_MODELS = [
-    OAuthClient, AuthorizationCode, AccessToken, RefreshToken, Consent, Subject, SigningKey, WebhookDelivery,
+    OAuthClient, AuthorizationCode, IssuedToken, Consent, Subject, SigningKey, WebhookDelivery,
 ]

@@ -26,7 +26,7 @@ from ..account.sessions import clear_session
 from . import tokens
 from .claims import existing_sub, user_claims
 from .keys import ALGORITHM, published_keys, signing_key
-from .models import AccessToken, AuthorizationCode
+from .models import AuthorizationCode
 
 SCOPES = ("openid", "profile", "email", "structures")
 SECRET_METHODS = ["client_secret_basic", "client_secret_post"]
@@ -134,7 +134,7 @@ class BearerTokenValidator(_BearerTokenValidator):
         return tokens.find_token(token_string) if token_string else None
 
     def validate_token(self, token, scopes, request):
-        if token is not None and not isinstance(token, AccessToken):
+        if token is not None and token.is_refresh_token:
             token = None  # a refresh token is not a bearer token
         super().validate_token(token, scopes, request)
 
@@ -172,7 +172,7 @@ class IntrospectionEndpoint(_IntrospectionEndpoint):
     def introspect_token(self, token):
         return {
             "active": True, "client_id": token.client.client_id, "scope": token.scope,
-            "token_type": "Bearer" if isinstance(token, AccessToken) else "refresh_token",
+            "token_type": "refresh_token" if token.is_refresh_token else "Bearer",
             "sub": existing_sub(token.account_id), "aud": token.client.client_id, "iss": issuer(),
             "exp": _epoch(token.expires_at), "iat": _epoch(token.issued_at),
         }

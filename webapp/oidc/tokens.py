@@ -9,7 +9,7 @@ from flask import current_app, session
 
 from ..extensions import db
 from ..models import Account, utcnow
-from .models import AccessToken, AuthorizationCode, OAuthClient, RefreshToken, digest
+from .models import AuthorizationCode, IssuedToken, OAuthClient, digest
 
 AUTH_TIME_KEY = "oidc_auth_time"  # when this browser's session signed in (set by views.note_auth_time)
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -36,9 +36,9 @@ def save_authorization_code(code, request):
 
 def revoke_grant(grant_id):
     """Every token issued from one authorization (its refresh chain included) stops working."""
-    now = utcnow()
-    for model in (AccessToken, RefreshToken):
-        model.update(revoked_at=now).where((model.grant_id == grant_id) & model.revoked_at.is_null()).execute()
+    IssuedToken.update(revoked_at=utcnow()).where(
+        (IssuedToken.grant_id == grant_id) & IssuedToken.revoked_at.is_null()
+    ).execute()
 
 
 def spend_code(code, client):
@@ -60,11 +60,11 @@ def spend_code(code, client):
 
 def spend_refresh_token(value, client):
     """The refresh token's row, now spent (rotation); presenting a spent one revokes its whole grant."""
-    row = RefreshToken.get_or_none(RefreshToken.token_hash == digest(value))
-    if row is None or client is None or not row.check_client(client) or row.is_expired():
+    row = find_token(value)
+    if row is None or not row.is_refresh_token or client is None or not row.check_client(client) or row.is_expired():
         return None
-    taken = RefreshToken.update(revoked_at=utcnow()).where(
-        (RefreshToken.id == row.id) & RefreshToken.revoked_at.is_null()
+    taken = IssuedToken.update(revoked_at=utcnow()).where(
+        (IssuedToken.id == row.id) & IssuedToken.revoked_at.is_null()
     ).execute()
     if taken != 1:
         revoke_grant(row.grant_id)
@@ -82,41 +82,34 @@ def save_token(token, request):
     common = {"client": request.client.id, "account": request.user.id, "scope": token.get("scope") or "",
               "grant_id": source.grant_id, "issued_at": now}
     with db.atomic():
-        AccessToken.create(
-            token_hash=digest(token["access_token"]), expires_at=now + timedelta(seconds=token["expires_in"]),
-            **common,
+        IssuedToken.create(
+            kind=IssuedToken.ACCESS, token_hash=digest(token["access_token"]),
+            expires_at=now + timedelta(seconds=token["expires_in"]), **common,
         )
         if token.get("refresh_token"):
             days = current_app.config["OIDC_REFRESH_TOKEN_DAYS"]
-            RefreshToken.create(token_hash=digest(token["refresh_token"]), expires_at=now + timedelta(days=days),
-                                **common)
+            IssuedToken.create(kind=IssuedToken.REFRESH, token_hash=digest(token["refresh_token"]),
+                               expires_at=now + timedelta(days=days), **common)
 
 
 def find_token(value, hint=None):
-    """An access or refresh token by its value (RFC 7009/7662: the hint only says where to look first)."""
+    """An access or refresh token by its value (RFC 7009/7662: the hint is only a hint; hashes are unique)."""
     if not isinstance(value, str) or not value:
         return None
-    models = (RefreshToken, AccessToken) if hint == "refresh_token" else (AccessToken, RefreshToken)
-    for model in models:
-        row = model.get_or_none(model.token_hash == digest(value))
-        if row is not None:
-            return row
-    return None
+    return IssuedToken.get_or_none(IssuedToken.token_hash == digest(value))
 
 
 def revoke_token(row):
-    if isinstance(row, RefreshToken):
+    if row.is_refresh_token:
         revoke_grant(row.grant_id)  # RFC 7009 §2.1: the access tokens of the same grant go too
     else:
-        AccessToken.update(revoked_at=utcnow()).where(
-            (AccessToken.id == row.id) & AccessToken.revoked_at.is_null()
+        IssuedToken.update(revoked_at=utcnow()).where(
+            (IssuedToken.id == row.id) & IssuedToken.revoked_at.is_null()
         ).execute()
 
 
 def revoke_client_for_account(account, client):
     """"Authorised applications": forgetting the consent also ends every token of that client."""
-    now = utcnow()
-    for model in (AccessToken, RefreshToken):
-        model.update(revoked_at=now).where(
-            (model.account == account.id) & (model.client == client.id) & model.revoked_at.is_null()
-        ).execute()
+    IssuedToken.update(revoked_at=utcnow()).where(
+        (IssuedToken.account == account.id) & (IssuedToken.client == client.id) & IssuedToken.revoked_at.is_null()
+    ).execute()
