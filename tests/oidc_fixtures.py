@@ -86,8 +86,11 @@ def authorize_url(client_id, redirect_uri=REDIRECT_URI, scope="openid profile em
 
 
 def consent(client, url, decision="allow"):
-    """GET the authorization URL (signed in), answer the consent page; the redirect to the client."""
+    """GET the authorization URL (signed in), answer the consent page; the redirect to the client.
+    A consent given before is remembered: then the GET itself redirects."""
     page = client.get(url)
+    if page.status_code == 302:
+        return page
     assert page.status_code == 200, page.get_data(as_text=True)[:500]
     return client.post(url, data={"csrf_token": csrf_of(page.get_data(as_text=True)), "decision": decision})
 

@@ -1,6 +1,11 @@
 """The provider's machine-facing endpoints: discovery, keys, token, userinfo, revocation,
 introspection. Each answers errors in the OAuth format (JSON body, `error` and `error_description`),
 as Authlib writes them; none takes a session cookie, so none needs a CSRF token."""
+import logging
+from functools import wraps
+
+from authlib.oauth2.rfc6749 import InvalidRequestError
+from authlib.oauth2.rfc6750 import InvalidTokenError
 from flask import jsonify, url_for
 
 from ..extensions import csrf
@@ -10,6 +15,22 @@ from .keys import ALGORITHM, jwks
 from .server import SCOPES, SECRET_METHODS, current_server, issuer
 
 BOTH = ["GET", "POST"]  # a wrong method still gets an OAuth error from Authlib, not an HTML page
+log = logging.getLogger(__name__)
+
+
+def oauth_format(error_class):
+    """Authlib 1.9 raises ValueError on a few malformed inputs ("Authorization: Basic " with nothing
+    after it, an error description quoting a character RFC 6749 forbids): answer them as OAuth errors."""
+    def decorate(view):
+        @wraps(view)
+        def wrapped():
+            try:
+                return view()
+            except ValueError as error:
+                log.info("Malformed OAuth request at %s: %s", view.__name__, error)
+                return current_server().handle_error_response(None, error_class())
+        return wrapped
+    return decorate
 
 
 def endpoint_url(endpoint):
@@ -63,12 +84,14 @@ def keys():
 
 @bp.route("/oidc/token", methods=BOTH)
 @csrf.exempt
+@oauth_format(InvalidRequestError)
 def token():
     return current_server().create_token_response()
 
 
 @bp.route("/oidc/userinfo", methods=BOTH)
 @csrf.exempt
+@oauth_format(InvalidTokenError)
 def userinfo():
     response = current_server().create_endpoint_response("userinfo")
     response.headers["Cache-Control"] = "no-store"
@@ -77,11 +100,13 @@ def userinfo():
 
 @bp.route("/oidc/revoke", methods=BOTH)
 @csrf.exempt
+@oauth_format(InvalidRequestError)
 def revoke():
     return current_server().create_endpoint_response("revocation")
 
 
 @bp.route("/oidc/introspect", methods=BOTH)
 @csrf.exempt
+@oauth_format(InvalidRequestError)
 def introspect():
     return current_server().create_endpoint_response("introspection")
