@@ -61,8 +61,9 @@ def test_other_bad_requests_go_back_to_the_client_in_the_oauth_format(client, pe
 
 
 def test_prompt_none_without_session_gives_login_required_to_the_client(client, person, rp):
-    location, params = callback_params(client.get(authorize_url(rp["client_id"], prompt="none")))
-    assert location.netloc == "rp.example" and params["error"] == "login_required"
+    for scope in ("openid email", "email"):  # an OAuth-only request too
+        location, params = callback_params(client.get(authorize_url(rp["client_id"], prompt="none", scope=scope)))
+        assert location.netloc == "rp.example" and params["error"] == "login_required"
 
 
 def test_prompt_none_without_consent_gives_consent_required(client, person, rp):

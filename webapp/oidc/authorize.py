@@ -102,10 +102,12 @@ def authorize():
         return error_response(error)
     except ValueError:  # Authlib would not quote a forbidden character (e.g. '"' in response_type)
         return error_page(InvalidRequestError("The request holds characters OAuth does not allow."))
+    prompts = request.args.get("prompt", "").split()
     if g.account is None:
+        if "none" in prompts:  # Authlib checks this for OpenID requests only
+            return error_response(LoginRequiredError(), grant)
         return send_to_sign_in(fresh=False)
     client, scope = grant.client, grant.request.scope or ""
-    prompts = request.args.get("prompt", "").split()
     if request.method == "POST":
         return decide(grant, client, scope)
     try:
