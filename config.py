@@ -191,6 +191,13 @@ class Config:
     # this many days after its last sign-in; a password reset or change forgets the others.
     KNOWN_DEVICE_DAYS = env_int("KNOWN_DEVICE_DAYS", 30)
 
+    # --- OpenID Connect provider (webapp/oidc/, issue 13) ---
+    OIDC_CODE_SECONDS = env_int("OIDC_CODE_SECONDS", 60)  # an authorization code works once, this long
+    OIDC_ACCESS_TOKEN_SECONDS = env_int("OIDC_ACCESS_TOKEN_SECONDS", 600)
+    OIDC_ID_TOKEN_SECONDS = env_int("OIDC_ID_TOKEN_SECONDS", 600)
+    OIDC_REFRESH_TOKEN_DAYS = env_int("OIDC_REFRESH_TOKEN_DAYS", 30)  # rotated at each use
+    OIDC_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("OIDC_WEBHOOK_TIMEOUT_SECONDS") or 5)
+
 
 def apply_environment(cfg):
     """Refuse an unknown PORTAL_ENV, then fill in the settings whose default follows it (left None)."""

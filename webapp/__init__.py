@@ -13,6 +13,7 @@ from .extensions import babel, csrf, db, htmx
 from .extensions import mail as mail_extension
 from .limits import init_limits
 from .url_converters import register_url_converters
+from .oidc import init_oidc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,6 +36,7 @@ def create_app(overrides=None):
     init_i18n(app)
     register_url_converters(app)  # before the blueprints: bounds every <int:...> of their routes
     register_blueprints(app)
+    init_oidc(app)  # OpenID Connect provider: routes, Authlib server, `flask oidc` commands
     init_limits(app)
     register_cli(app)
     register_hooks(app)
@@ -96,12 +98,13 @@ def create_tables():
     from .account.lockout import LOCKOUT_MODELS
     from .models import PORTAL_MODELS
     from .signup.models import SIGNUP_MODELS
+    from .oidc.models import OIDC_MODELS
 
     with db.connection_context(), db.atomic():
         if isinstance(db.obj, PostgresqlDatabase):
             # PostgreSQL: several gunicorn workers start at once; one creates the tables, the others wait.
             db.execute_sql("SELECT pg_advisory_xact_lock(4707301)")
-        db.create_tables(PORTAL_MODELS + SIGNUP_MODELS + LOCKOUT_MODELS + REGISTER_MODELS, safe=True)
+        db.create_tables(PORTAL_MODELS + SIGNUP_MODELS + LOCKOUT_MODELS + OIDC_MODELS + REGISTER_MODELS, safe=True)
 
 
 def select_locale():

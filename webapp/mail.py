@@ -8,26 +8,21 @@ claim expires.
 import logging
 import re
 import smtplib
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from peewee import PostgresqlDatabase
 
+from . import leases
 from .extensions import db
 from .logging_setup import RedactAddresses
 from .mail_message import compose, sender_parts, smtp_address
-from .models import OutboxMessage, utcnow
+from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 log.addFilter(RedactAddresses())  # lines name a message by id and kind, never its recipient
 
-# A claimed message is hidden from other senders this long; longer than any SMTP timeout.
-CLAIM_SECONDS = 300
-FIRST_RETRY_SECONDS = 30
-MAX_RETRY_SECONDS = 3600
+CLAIM_SECONDS = leases.CLAIM_SECONDS  # a claimed message is hidden from other senders this long
 
 
 @dataclass
@@ -68,73 +63,25 @@ def queue_email(recipient, template, subject, locale="fr", **context):
     )
 
 
-@contextmanager
-def _database_connection():
-    # Reuse the request's connection; open (and close) one only when there is none, e.g. in the CLI.
-    if db.is_closed():
-        with db.connection_context():
-            yield
-    else:
-        yield
+_database_connection = leases.connection  # also used by outbox_admin.py
 
 
+# The claim and back-off rules are shared with the webhooks (leases.py); these names stay for callers.
 def retry_delay(failures):
-    """30 s after the first failure, then doubling: 1 min, 2 min, ... at most one hour."""
-    return timedelta(seconds=min(FIRST_RETRY_SECONDS * 2 ** (failures - 1), MAX_RETRY_SECONDS))
+    return leases.retry_delay(failures)
 
 
 def claim(message):
-    """Take the message for this process; False when another process took (or sent) it first."""
-    lease_until = utcnow() + timedelta(seconds=CLAIM_SECONDS)
-    taken = (
-        OutboxMessage.update(next_attempt_at=lease_until)
-        .where(
-            (OutboxMessage.id == message.id)
-            & OutboxMessage.sent_at.is_null()
-            & OutboxMessage.failed_at.is_null()
-            & (OutboxMessage.next_attempt_at == message.next_attempt_at)
-        )
-        .execute()
-    )
-    if taken == 1:
-        message.next_attempt_at = lease_until
-    return taken == 1
-
-
-def _due():
-    return (
-        OutboxMessage.select()
-        .where(
-            OutboxMessage.sent_at.is_null()
-            & OutboxMessage.failed_at.is_null()
-            & (OutboxMessage.next_attempt_at <= utcnow())
-        )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-    )
+    return leases.claim(OutboxMessage, message)
 
 
 def due_messages(limit):
-    return list(_due().limit(limit))
+    return list(leases.due(OutboxMessage).limit(limit))
 
 
 def claim_due_messages(limit):
-    """The due messages this process now holds (leased for CLAIM_SECONDS), each held by one process.
-
-    PostgreSQL: one SELECT ... FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint batches
-    without waiting on each other. SQLite (one writer at a time anyway): a conditional UPDATE per row.
-    """
-    if not isinstance(db.obj, PostgresqlDatabase):
-        return [message for message in due_messages(limit) if claim(message)]
-    lease_until = utcnow() + timedelta(seconds=CLAIM_SECONDS)
-    with db.atomic():
-        batch = list(_due().limit(limit).for_update(skip_locked=True))
-        if batch:
-            OutboxMessage.update(next_attempt_at=lease_until).where(
-                OutboxMessage.id.in_([m.id for m in batch])
-            ).execute()
-    for message in batch:
-        message.next_attempt_at = lease_until
-    return batch
+    """The due messages this process now holds (leased for CLAIM_SECONDS), each held by one process."""
+    return leases.claim_due(OutboxMessage, limit)
 
 
 def open_smtp():
@@ -165,28 +112,16 @@ def send_over_smtp(smtp, message):
 
 
 def mark_sent(message, attempted=True):
-    values = {OutboxMessage.sent_at: utcnow(), OutboxMessage.last_error: ""}
-    if attempted:
-        values[OutboxMessage.attempts] = OutboxMessage.attempts + 1
-    OutboxMessage.update(values).where(OutboxMessage.id == message.id).execute()
+    leases.mark_sent(OutboxMessage, message, attempted)
 
 
 def record_failure(message, error, report):
-    failures = message.attempts + 1
-    values = {
-        OutboxMessage.attempts: failures,
-        OutboxMessage.last_error: f"{type(error).__name__}: {error}"[:2000],
-    }
-    now = utcnow()
-    if failures >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-        values[OutboxMessage.failed_at] = now
+    if leases.record_failure(OutboxMessage, message, error, current_app.config["OUTBOX_MAX_ATTEMPTS"]):
         report.failed += 1
         log.error("E-mail %s (%s) failed for good: %s", message.id, message.kind, error)
     else:
-        values[OutboxMessage.next_attempt_at] = now + retry_delay(failures)
         report.retried += 1
         log.warning("E-mail %s (%s) will be retried: %s", message.id, message.kind, error)
-    OutboxMessage.update(values).where(OutboxMessage.id == message.id).execute()
 
 
 def deliver_outbox(limit=50):
@@ -225,10 +160,7 @@ def deliver_outbox(limit=50):
 
 def release(messages):
     """Hand claimed messages back untouched (due again now) for the next pass of any worker."""
-    for message in messages:
-        OutboxMessage.update(next_attempt_at=utcnow()).where(
-            (OutboxMessage.id == message.id) & (OutboxMessage.next_attempt_at == message.next_attempt_at)
-        ).execute()
+    leases.release(OutboxMessage, messages)
 
 
 def _close_quietly(smtp):
@@ -237,7 +169,6 @@ def _close_quietly(smtp):
             smtp.quit()
         except Exception:
             smtp.close()
-    return None
 
 
 def deliver_after_commit(limit=20):

@@ -12,6 +12,7 @@ from flask_wtf import FlaskForm
 from .auth import login_required
 from .mail import _database_connection, deliver_outbox
 from .models import OutboxMessage, utcnow
+from .oidc.webhooks import deliver_webhooks
 from .rendering import render
 from .structures.admin_views import admin_required
 
@@ -67,6 +68,7 @@ outbox_cli = AppGroup("outbox", help="Deliver and inspect the e-mail outbox.")
 @click.option("--limit", default=50, show_default=True, help="At most this many e-mails.")
 def deliver_command(limit):
     click.echo(str(deliver_outbox(limit)))
+    click.echo(f"webhooks: {deliver_webhooks(limit)}")
 
 
 @outbox_cli.command("work", help="Deliver the outbox in a loop, for operators who prefer a separate process.")
@@ -80,9 +82,12 @@ def work_command(limit, interval, passes):
     done = 0
     while not stopping:
         report = deliver_outbox(limit)
+        hooks = deliver_webhooks(limit)
         done += 1
         if report.sent or report.retried or report.failed:
             click.echo(str(report))
+        if hooks.sent or hooks.retried or hooks.failed:
+            click.echo(f"webhooks: {hooks}")
         if passes and done >= passes:
             break
         if report.sent + report.retried + report.failed < limit:  # a full batch: go on at once

@@ -15,6 +15,7 @@ from .test_signup_flow import DEMO_SIRET, either, fill_personal_information, new
 
 ND_SIRET = "90110012300016"  # non-diffusible unit of the demo register
 NOT_PAGES = {"static", "captcha.image", "captcha.audio", "devmail.message_html", "health.healthz"}  # not HTML pages
+NOT_PAGES |= {"oidc.discovery", "oidc.keys", "oidc.token", "oidc.userinfo", "oidc.revoke", "oidc.introspect"}  # OAuth JSON
 
 
 def parameterised_pages(seeded, live_server):

@@ -9,6 +9,7 @@ from peewee import fn
 
 from ..extensions import db
 from ..mail import queue_email
+from ..oidc import platform_events
 from ..models import (
     AttachmentRequest,
     Invitation,
@@ -140,6 +141,7 @@ def delete_account(account):
         for structure in going:
             if Structure.delete().where((Structure.id == structure.id) & _alone_in(structure, account)).execute() != 1:
                 raise DeletionBlocked([structure])
+            platform_events.structure_deleted(structure)
         for structure in left:
             query = Membership.delete().where((Membership.structure == structure) & (Membership.account == account))
             query = query.where(_another_principal(structure, account) | (Membership.role != Role.PRINCIPAL_MANAGER))
@@ -150,5 +152,6 @@ def delete_account(account):
             account.email, "account_deleted", _l("Your account has been deleted"), locale=account.locale,
             account=account, structures=going,
         )
+        platform_events.account_deleted(account)
         type(account).delete().where(type(account).id == account.id).execute()  # the rest cascades
     return going

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..identifiers import identifier_type
 from ..models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent
 from ..quotas import HOUR, LimitReached, seconds_until_free, serialise, wait_text
+from ..oidc import platform_events
 from ..signup.service import find_or_create_structure
 
 
@@ -75,6 +76,7 @@ def create_or_join(account, type_code, identifier, values):
             Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
             StructureEvent.create(structure=structure, actor=account, actor_email=account.email,
                                   action="structure_created")
+            platform_events.structure_created(structure, account)
             return Outcome("created", structure)
         return request_attachment(account, structure)
 

@@ -11,6 +11,7 @@ from peewee import IntegrityError
 
 from ..extensions import db
 from ..models import Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, utcnow
+from ..oidc import platform_events
 from ..security import hours, issue_token, token_digest
 from .models import HeldSignup
 from .service import find_or_create_structure, payload_of
@@ -73,6 +74,7 @@ def create_account(held):
         AttachmentRequest.create(account=account, structure=structure)
         return Opened("attachment_requested", structure)
     Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
+    platform_events.structure_created(structure, account)
     return Opened("activate", structure, new_activation_token(account))
 
 
@@ -113,5 +115,6 @@ def discard_unactivated_account(account):
         ).count()
         pending = AttachmentRequest.select().where(AttachmentRequest.structure == structure).count()
         if others == 0 and pending == 0:
+            platform_events.structure_deleted(structure)
             structure.delete_instance(recursive=True)
     account.delete_instance(recursive=True)

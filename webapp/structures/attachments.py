@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from ..extensions import db
 from ..mail import queue_email
+from ..oidc import platform_events
 from ..models import (
     Account,
     AttachmentRequest,
@@ -71,7 +72,7 @@ def pending_counts_for(account):
 
 
 def record_event(structure, actor, action, subject_email="", detail=""):
-    return StructureEvent.create(
+    event = StructureEvent.create(
         structure=structure,
         actor=actor,
         actor_email=actor.email if actor else "",
@@ -79,6 +80,8 @@ def record_event(structure, actor, action, subject_email="", detail=""):
         subject_email=subject_email,
         detail=detail[:2000],
     )
+    platform_events.structure_event(event)  # the platforms' webhooks, in the same transaction
+    return event
 
 
 def _claim(request_id, structure, actor, status, reason=""):

@@ -1,0 +1,20 @@
+"""The portal as an OpenID Connect provider for the operator's platforms (README, "Integrating your
+platform"): sign-in, consent, tokens, the `structures` claim, and webhooks about structures.
+
+Importing this package loads no view: structures/ and account/ call platform_events from here, and
+the views import account/ in turn.
+"""
+from flask import Blueprint
+
+bp = Blueprint("oidc", __name__)
+
+
+def init_oidc(app):
+    """Register the routes, the Authlib server and the `flask oidc` commands."""
+    from . import applications, authorize, csp, logout, views  # noqa: F401  (routes and hooks on bp)
+    from .cli import oidc_cli
+    from .server import init_server
+
+    init_server(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(oidc_cli)
