@@ -32,6 +32,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 EMAIL = "scan.manager@portal.test"
+# One user agent for the sign-in and the scanners: a session is refused to another browser.
+USER_AGENT = "portal-security-scan/1.0"
 PASSWORD = "Scan-Portal-" + secrets.token_urlsafe(12)
 
 
@@ -129,6 +131,7 @@ def sign_in(base_url, sink):
     policy.return_ok_secure = lambda cookie, request: True
     jar = http.cookiejar.CookieJar(policy)
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", USER_AGENT)]
 
     def post(path, fields):
         page = opener.open(base_url + path).read().decode()
@@ -153,7 +156,7 @@ def sign_in(base_url, sink):
 def run_wapiti(tools, base_url, cookie, out_dir, max_time):
     report = out_dir / "wapiti.json"
     command = [
-        str(tools / "wapiti"), "-u", base_url + "/", "--scope", "folder", "-C", cookie,
+        str(tools / "wapiti"), "-u", base_url + "/", "--scope", "folder", "-C", cookie, "-A", USER_AGENT,
         # Signing out would end the crawl's session; the other exclusions only delete the scan's own account.
         "-x", base_url + "/deconnexion", "-x", base_url + "/mon-compte/donnees/suppression",
         "-x", base_url + "/structures/*/quitter",
@@ -191,7 +194,7 @@ SQLMAP_TARGETS = [
 
 # The page whose form carries a CSRF token for each POST-only target.
 CSRF_PAGES = {
-    "/inscription/identifiant": "/inscription",
+    "/inscription/identifiant": "/structures/rattachement",  # signed in, /inscription sends to "Mon compte"
     "/structures/rattachement/identifiant": "/structures/rattachement",
     "/activation/nouveau-lien": "/connexion",
 }
@@ -202,7 +205,7 @@ def run_sqlmap(tools, base_url, cookie, out_dir, level):
     for path, data in SQLMAP_TARGETS:
         target_dir = out_dir / ("sqlmap-" + re.sub(r"[^a-z0-9]+", "-", path.lower()).strip("-"))
         command = [
-            str(tools / "sqlmap"), "-u", base_url + path, "--batch", "--cookie", cookie,
+            str(tools / "sqlmap"), "-u", base_url + path, "--batch", "--cookie", cookie, "--user-agent", USER_AGENT,
             "--level", str(level), "--risk", "1", "--output-dir", str(target_dir), "--disable-coloring",
             "--flush-session", "--timeout", "10", "--retries", "1",
         ]

@@ -17,7 +17,7 @@ from . import leases
 from .extensions import db
 from .logging_setup import RedactAddresses
 from .mail_message import compose, sender_parts, smtp_address
-from .models import OutboxMessage
+from .models import OutboxMessage, utcnow  # noqa: F401  (tests move the outbox clock through it)
 
 log = logging.getLogger(__name__)
 log.addFilter(RedactAddresses())  # lines name a message by id and kind, never its recipient

@@ -56,10 +56,10 @@ def form_target():
 
 @bp.after_app_request
 def allow_form_to_client(response):
-    if response.mimetype != "text/html" or request.endpoint not in (
+    if response.mimetype != "text/html" or response.status_code == 413 or request.endpoint not in (
         "oidc.authorize", "oidc.end_session", *SIGN_IN_ENDPOINTS
     ):
-        return response
+        return response  # a 413's body was never read: asking for its form would raise again
     target = form_target()
     if target:
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY.replace(
