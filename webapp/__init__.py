@@ -9,11 +9,11 @@ from playhouse import db_url
 import config as config_module
 from config import ConfigurationError  # noqa: F401  (webapp.ConfigurationError, as before)
 
-from .extensions import babel, csrf, db, htmx
-from .extensions import mail as mail_extension
-from .limits import init_limits
-from .url_converters import register_url_converters
-from .oidc import init_oidc
+from webapp.extensions import babel, csrf, db, htmx
+from webapp.extensions import mail as mail_extension
+from webapp.limits import init_limits
+from webapp.url_converters import register_url_converters
+from webapp.oidc import init_oidc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -44,7 +44,7 @@ def create_app(overrides=None):
     with app.app_context():
         create_tables()
         if app.config["SIRENE_DEMO"]:
-            from .directory import load_demo_register, register_is_empty
+            from webapp.directory import load_demo_register, register_is_empty
 
             if register_is_empty():
                 load_demo_register(db.obj)
@@ -94,11 +94,11 @@ def init_database(app):
 
 
 def create_tables():
-    from .directory import REGISTER_MODELS
-    from .account.lockout import LOCKOUT_MODELS
-    from .models import PORTAL_MODELS
-    from .signup.models import SIGNUP_MODELS
-    from .oidc.models import OIDC_MODELS
+    from webapp.directory import REGISTER_MODELS
+    from webapp.account.lockout import LOCKOUT_MODELS
+    from webapp.models import PORTAL_MODELS
+    from webapp.signup.models import SIGNUP_MODELS
+    from webapp.oidc.models import OIDC_MODELS
 
     with db.connection_context(), db.atomic():
         if isinstance(db.obj, PostgresqlDatabase):
@@ -125,7 +125,7 @@ def babel_languages():
 
 
 def init_i18n(app):
-    from .i18n import compile_catalogues, url_with_language
+    from webapp.i18n import compile_catalogues, url_with_language
 
     compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
     babel.init_app(app, locale_selector=select_locale)
@@ -135,18 +135,18 @@ def init_i18n(app):
 
 
 def register_blueprints(app):
-    from .account import bp as account_bp
-    from .captcha_routes import bp as captcha_bp
-    from .devmail import bp as devmail_bp
-    from .pages import bp as pages_bp
-    from .new_structure import bp as new_structure_bp
-    from .outbox_admin import bp as outbox_admin_bp
-    from .signup import bp as signup_bp
-    from .structure_directory import bp as structure_directory_bp
-    from .structures import bp as structures_bp
-    from .workspaces import bp as workspaces_bp
+    from webapp.account import bp as account_bp
+    from webapp.captcha_routes import bp as captcha_bp
+    from webapp.devmail import bp as devmail_bp
+    from webapp.pages import bp as pages_bp
+    from webapp.new_structure import bp as new_structure_bp
+    from webapp.outbox_admin import bp as outbox_admin_bp
+    from webapp.signup import bp as signup_bp
+    from webapp.structure_directory import bp as structure_directory_bp
+    from webapp.structures import bp as structures_bp
+    from webapp.workspaces import bp as workspaces_bp
 
-    from .health import bp as health_bp
+    from webapp.health import bp as health_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
@@ -161,16 +161,16 @@ def register_blueprints(app):
     if app.config["DEV_MAILBOX"]:
         app.register_blueprint(devmail_bp)
     if app.config["PORTAL_ENV"] == "development":
-        from .styleguide import bp as styleguide_bp
+        from webapp.styleguide import bp as styleguide_bp
 
         app.register_blueprint(styleguide_bp)
 
 
 def register_cli(app):
-    from .cli import init_db_command
-    from .directory import sirene_cli
-    from .outbox_admin import outbox_cli
-    from .structures.cli import admin_cli, attachments_cli
+    from webapp.cli import init_db_command
+    from webapp.directory import sirene_cli
+    from webapp.outbox_admin import outbox_cli
+    from webapp.structures.cli import admin_cli, attachments_cli
 
     app.cli.add_command(init_db_command)
     app.cli.add_command(sirene_cli)
@@ -180,13 +180,13 @@ def register_cli(app):
 
 
 def register_hooks(app):
-    from .logging_setup import init_request_logging
-    from .pages import register_error_pages
-    from .request_body import limit_chunked_bodies
-    from .security_headers import add_security_headers
-    from .static_assets import init_static_assets
+    from webapp.logging_setup import init_request_logging
+    from webapp.pages import register_error_pages
+    from webapp.request_body import limit_chunked_bodies
+    from webapp.security_headers import add_security_headers
+    from webapp.static_assets import init_static_assets
 
-    from .i18n import remember_language
+    from webapp.i18n import remember_language
 
     register_error_pages(app)
     app.before_request(remember_language)  # after the account blueprint has loaded g.account

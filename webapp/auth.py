@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, g, make_response, redirect, request, url_for
 
-from .models import Membership, Role, Structure
+from webapp.models import Membership, Role, Structure
 
 
 def login_required(view):

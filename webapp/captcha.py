@@ -24,7 +24,7 @@ from captcha.audio import AudioCaptcha
 from captcha.image import ImageCaptcha
 from flask import current_app
 
-from .models import CaptchaChallenge, utcnow
+from webapp.models import CaptchaChallenge, utcnow
 
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]+")
 ALPHABET = "02345689"

@@ -7,8 +7,8 @@ the same template renders a small whole page around the same block.
 from flask import Blueprint, abort, make_response, request
 from flask_babel import gettext as _
 
-from . import captcha as service
-from .rendering import render, wants_fragment
+from webapp import captcha as service
+from webapp.rendering import render, wants_fragment
 
 bp = Blueprint("captcha", __name__, url_prefix="/captcha")
 

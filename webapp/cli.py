@@ -6,7 +6,7 @@ from flask.cli import with_appcontext
 @click.command("init-db", help="Create the portal's tables in DATABASE_URL (safe to run again).")
 @with_appcontext
 def init_db_command():
-    from . import create_tables
+    from webapp import create_tables
 
     create_tables()
     click.echo("Tables are ready.")

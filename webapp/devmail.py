@@ -10,8 +10,8 @@ from flask import Blueprint, abort, current_app, make_response, request
 
 from peewee import fn
 
-from .models import OutboxMessage
-from .rendering import render
+from webapp.models import OutboxMessage
+from webapp.rendering import render
 
 bp = Blueprint("devmail", __name__, url_prefix="/dev/mailbox")
 

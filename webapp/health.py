@@ -3,7 +3,7 @@ import time
 
 from flask import Blueprint, jsonify
 
-from .extensions import db
+from webapp.extensions import db
 
 bp = Blueprint("health", __name__)
 

@@ -55,7 +55,7 @@ def remember_language():
     """A signed-in user's own language switch also becomes the language of their e-mails."""
     from flask import current_app, g, request
 
-    from .models import Account
+    from webapp.models import Account
 
     requested = request.args.get("lang")
     account = g.get("account")

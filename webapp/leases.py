@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from peewee import PostgresqlDatabase
 
-from .extensions import db
-from .models import utcnow
+from webapp.extensions import db
+from webapp.models import utcnow
 
 CLAIM_SECONDS = 300  # a claimed row is hidden from other workers this long; longer than any timeout
 FIRST_RETRY_SECONDS = 30

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from .rendering import render, wants_fragment
+from webapp.rendering import render, wants_fragment
 
 
 class Limit(NamedTuple):
@@ -106,7 +106,7 @@ def account_key():
 
 def owner_browser():
     """True when this browser signed in before with the address typed in the form."""
-    from .account.lockout import known_device
+    from webapp.account.lockout import known_device
 
     email = typed_email()
     return bool(email) and known_device(email)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from . import leases
-from .extensions import db
-from .logging_setup import RedactAddresses
-from .mail_message import compose, sender_parts, smtp_address
-from .models import OutboxMessage, utcnow  # noqa: F401  (tests move the outbox clock through it)
+from webapp import leases
+from webapp.extensions import db
+from webapp.logging_setup import RedactAddresses
+from webapp.mail_message import compose, sender_parts, smtp_address
+from webapp.models import OutboxMessage, utcnow  # noqa: F401  (tests move the outbox clock through it)
 
 log = logging.getLogger(__name__)
 log.addFilter(RedactAddresses())  # lines name a message by id and kind, never its recipient
@@ -186,7 +186,7 @@ def deliver_after_commit(limit=20):
 def __getattr__(name):
     # The CLI lives with the administrators' page (outbox_admin.py); `from .mail import outbox_cli` still works.
     if name == "outbox_cli":
-        from .outbox_admin import outbox_cli
+        from webapp.outbox_admin import outbox_cli
 
         return outbox_cli
     raise AttributeError(name)

@@ -11,7 +11,7 @@ from peewee import (
     TextField,
 )
 
-from .extensions import db
+from webapp.extensions import db
 
 
 def utcnow():

@@ -9,12 +9,12 @@ from flask.cli import AppGroup
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from .auth import login_required
-from .mail import _database_connection, deliver_outbox
-from .models import OutboxMessage, utcnow
-from .oidc.webhooks import deliver_webhooks
-from .rendering import render
-from .structures.admin_views import admin_required
+from webapp.auth import login_required
+from webapp.mail import _database_connection, deliver_outbox
+from webapp.models import OutboxMessage, utcnow
+from webapp.oidc.webhooks import deliver_webhooks
+from webapp.rendering import render
+from webapp.structures.admin_views import admin_required
 
 bp = Blueprint("outbox_admin", __name__)
 

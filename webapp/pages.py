@@ -2,7 +2,7 @@
 from flask import Blueprint
 from flask_wtf.csrf import CSRFError
 
-from .rendering import render
+from webapp.rendering import render
 
 bp = Blueprint("pages", __name__)
 

@@ -12,8 +12,8 @@ from datetime import timedelta
 from flask_babel import ngettext
 from peewee import PostgresqlDatabase
 
-from .extensions import db
-from .models import utcnow
+from webapp.extensions import db
+from webapp.models import utcnow
 
 DAY = timedelta(days=1)
 HOUR = timedelta(hours=1)

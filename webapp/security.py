@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 
-from .models import AccountToken, utcnow
+from webapp.models import AccountToken, utcnow
 
 MIN_PASSWORD_LENGTH = 12
 MIN_CHARACTER_KINDS = 3

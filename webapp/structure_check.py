@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .directory import RegisterUnavailable, get_register
-from .identifiers import identifier_type
-from .models import Structure
+from webapp.directory import RegisterUnavailable, get_register
+from webapp.identifiers import identifier_type
+from webapp.models import Structure
 
 # Record fields -> form fields they pre-fill.
 PREFILL = {

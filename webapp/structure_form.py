@@ -11,8 +11,8 @@ from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
-from .widgets import CachedOptionsSelect
-from .identifiers import EU_COUNTRIES, IDENTIFIER_TYPES, identifier_type, vat_country
+from webapp.widgets import CachedOptionsSelect
+from webapp.identifiers import EU_COUNTRIES, IDENTIFIER_TYPES, identifier_type, vat_country
 
 STRUCTURE_TYPES = (
     ("company", _l("Company")),

@@ -5,8 +5,8 @@ identifier on a type change, check it and pre-fill from the register) lives here
 """
 from flask import request
 
-from .identifiers import vat_country
-from .structure_check import PREFILL, check_identifier, prefill_values
+from webapp.identifiers import vat_country
+from webapp.structure_check import PREFILL, check_identifier, prefill_values
 
 
 def apply_prefill(form, check, overwrite=True):

@@ -8,8 +8,8 @@ import logging
 
 from flask import copy_current_request_context
 
-from ..extensions import db
-from ..mail import deliver_after_commit
+from webapp.extensions import db
+from webapp.mail import deliver_after_commit
 
 log = logging.getLogger(__name__)
 

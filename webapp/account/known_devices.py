@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from flask import current_app, request
 
-from ..extensions import db
-from ..models import Account, KnownDevice, utcnow
+from webapp.extensions import db
+from webapp.models import Account, KnownDevice, utcnow
 
 DEVICE_COOKIE = "known_device"
 

@@ -15,9 +15,9 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, IntegerField, IntegrityError
 
-from ..extensions import db
-from ..models import Account, BaseModel, utcnow
-from .known_devices import known_device
+from webapp.extensions import db
+from webapp.models import Account, BaseModel, utcnow
+from webapp.account.known_devices import known_device
 
 
 class SignInFailure(BaseModel):
@@ -118,7 +118,7 @@ def forget_failures(key):
 
 
 def tell_owner(email):
-    from ..mail import queue_email
+    from webapp.mail import queue_email
 
     account = Account.get_or_none(Account.email == " ".join((email or "").split()).lower())
     if account is None or not account.is_active:

@@ -9,10 +9,10 @@ import math
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..mail import deliver_after_commit, queue_email
-from ..security import verify_password
-from .lockout import claim_attempt, count_failure, forget_failures
+from webapp.extensions import db
+from webapp.mail import deliver_after_commit, queue_email
+from webapp.security import verify_password
+from webapp.account.lockout import claim_attempt, count_failure, forget_failures
 
 
 def counter_key(account_id):

@@ -2,10 +2,10 @@
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..mail import queue_email
-from ..models import Account, AccountToken, SignInCode, utcnow
-from ..security import (
+from webapp.extensions import db
+from webapp.mail import queue_email
+from webapp.models import Account, AccountToken, SignInCode, utcnow
+from webapp.security import (
     consume_token,
     find_token,
     hash_password,
@@ -14,10 +14,10 @@ from ..security import (
     normalise_secret_answer,
     verify_password,
 )
-from .password_check import forget_wrong_answers
-from .known_devices import forget_devices
-from .service import find_account, issued_recently
-from .sign_in_sessions import revoke_account_sessions
+from webapp.account.password_check import forget_wrong_answers
+from webapp.account.known_devices import forget_devices
+from webapp.account.service import find_account, issued_recently
+from webapp.account.sign_in_sessions import revoke_account_sessions
 
 PURPOSE = "reset"
 

@@ -7,10 +7,10 @@ Structure events stay (their actor becomes NULL, actor_email keeps who did it).
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from ..extensions import db
-from ..mail import queue_email
-from ..oidc import platform_events
-from ..models import (
+from webapp.extensions import db
+from webapp.mail import queue_email
+from webapp.oidc import platform_events
+from webapp.models import (
     AttachmentRequest,
     Invitation,
     Membership,
@@ -20,7 +20,7 @@ from ..models import (
     StructureEvent,
     utcnow,
 )
-from ..structures.attachments import record_event
+from webapp.structures.attachments import record_event
 
 ACCOUNT_FIELDS = (
     "email", "first_name", "last_name", "phone", "contact_email", "survey_consent", "terms_accepted_at",

@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..structure_form import CleanTextMeta, check_email, check_phone
-from .forms import REQUIRED, NewPasswordFields, SecretQuestionFields
+from webapp.structure_form import CleanTextMeta, check_email, check_phone
+from webapp.account.forms import REQUIRED, NewPasswordFields, SecretQuestionFields
 
 
 class CurrentPasswordField:

@@ -3,9 +3,9 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..extensions import db
-from ..models import Account, AccountToken, AttachmentRequest, AttachmentStatus, Membership, utcnow
-from ..security import (
+from webapp.extensions import db
+from webapp.models import Account, AccountToken, AttachmentRequest, AttachmentStatus, Membership, utcnow
+from webapp.security import (
     consume_token,
     find_token,
     hash_password,

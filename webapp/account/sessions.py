@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, g, request, session
 from flask_babel import ngettext
 
-from . import bp
-from .known_devices import current_device_hash
-from .sign_in_sessions import find_session, open_session, revoke, session_state, touch
+from webapp.account import bp
+from webapp.account.known_devices import current_device_hash
+from webapp.account.sign_in_sessions import find_session, open_session, revoke, session_state, touch
 
 PENDING_KEY = "pending_sign_in"
 SESSION_KEY = "sign_in_session"

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..models import Account, SignInSession, utcnow
+from webapp.models import Account, SignInSession, utcnow
 
 TOUCH_INTERVAL = timedelta(minutes=1)  # last_seen_at is written at most this often, not per request
 

@@ -17,8 +17,8 @@ import qrcode.image.svg
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from ..mail import queue_email
-from ..models import Account, SignInCode, utcnow
+from webapp.mail import queue_email
+from webapp.models import Account, SignInCode, utcnow
 
 MODES = ("mandatory", "optional", "off")
 TOTP_MARKER = "totp"

@@ -2,15 +2,15 @@
 from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
-from ..extensions import db
-from ..rendering import render
-from ..security import password_rules
-from ..signup.service import queue_activation_link
-from ..structure_form import without_control_characters
-from . import bp
-from .after_response import after_response
-from .forms import ActivationForm, check_new_password
-from .service import activate_account, activation_state, can_resend_activation, find_account, issued_recently
+from webapp.extensions import db
+from webapp.rendering import render
+from webapp.security import password_rules
+from webapp.signup.service import queue_activation_link
+from webapp.structure_form import without_control_characters
+from webapp.account import bp
+from webapp.account.after_response import after_response
+from webapp.account.forms import ActivationForm, check_new_password
+from webapp.account.service import activate_account, activation_state, can_resend_activation, find_account, issued_recently
 
 
 def rules_context(account, password):

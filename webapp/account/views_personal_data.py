@@ -8,16 +8,16 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
-from ..auth import login_required
-from ..mail import deliver_after_commit
-from ..models import utcnow
-from ..rendering import render
-from ..structure_form import CleanTextMeta
-from . import bp
-from .personal_data import DeletionBlocked, delete_account, deletion_plan, export_personal_data
-from .profile_forms import CurrentPasswordField
-from .sessions import clear_session
-from .views_profile import check_current_password
+from webapp.auth import login_required
+from webapp.mail import deliver_after_commit
+from webapp.models import utcnow
+from webapp.rendering import render
+from webapp.structure_form import CleanTextMeta
+from webapp.account import bp
+from webapp.account.personal_data import DeletionBlocked, delete_account, deletion_plan, export_personal_data
+from webapp.account.profile_forms import CurrentPasswordField
+from webapp.account.sessions import clear_session
+from webapp.account.views_profile import check_current_password
 
 
 class DeleteAccountForm(CurrentPasswordField, FlaskForm):

@@ -3,20 +3,20 @@ from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..auth import login_required
-from ..limits import wait_text
-from ..mail import deliver_after_commit
-from ..rendering import render
-from ..structures.attachments import pending_counts_for
-from ..security import password_rules
-from . import bp
-from .forms import SECRET_QUESTIONS, check_new_password
-from .password_check import check_current_password as check_current_password_throttled
-from .profile import change_password, change_secret_question, update_details
-from .profile_forms import ChangePasswordForm, DetailsForm, SecretQuestionForm
-from .service import account_overview
-from .sessions import current_browser
-from .two_factor import second_step_method, two_factor_mode
+from webapp.auth import login_required
+from webapp.limits import wait_text
+from webapp.mail import deliver_after_commit
+from webapp.rendering import render
+from webapp.structures.attachments import pending_counts_for
+from webapp.security import password_rules
+from webapp.account import bp
+from webapp.account.forms import SECRET_QUESTIONS, check_new_password
+from webapp.account.password_check import check_current_password as check_current_password_throttled
+from webapp.account.profile import change_password, change_secret_question, update_details
+from webapp.account.profile_forms import ChangePasswordForm, DetailsForm, SecretQuestionForm
+from webapp.account.service import account_overview
+from webapp.account.sessions import current_browser
+from webapp.account.two_factor import second_step_method, two_factor_mode
 
 WRONG_CURRENT_PASSWORD = _l("This is not your current password. Type the password you sign in with.")
 

@@ -3,14 +3,14 @@ from flask import current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..rendering import render
-from ..security import password_rules
-from . import bp
-from .after_response import after_response
-from .forms import SECRET_QUESTIONS, ForgotPasswordForm, ResetPasswordForm, check_new_password
-from .password_reset import check_secret_answer, complete_reset, request_password_reset, reset_state
-from .known_devices import remember_device
-from .sessions import clear_session
+from webapp.rendering import render
+from webapp.security import password_rules
+from webapp.account import bp
+from webapp.account.after_response import after_response
+from webapp.account.forms import SECRET_QUESTIONS, ForgotPasswordForm, ResetPasswordForm, check_new_password
+from webapp.account.password_reset import check_secret_answer, complete_reset, request_password_reset, reset_state
+from webapp.account.known_devices import remember_device
+from webapp.account.sessions import clear_session
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

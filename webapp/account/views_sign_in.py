@@ -5,19 +5,19 @@ from flask import current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..mail import deliver_after_commit
-from ..models import Account
-from ..rendering import render
-from . import bp
-from .after_response import deliver_after_response
-from ..limits import count_failure, wait_text
-from .forms import SignInCodeForm, SignInForm
-from .known_devices import remember_device
-from .lockout import clear_failures, record_failure, wait_before_attempt
-from .service import authenticate
-from .sessions import PENDING_KEY, end_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
-from .two_factor import check_code, may_send_new_code, second_step_method, start_challenge
+from webapp.extensions import db
+from webapp.mail import deliver_after_commit
+from webapp.models import Account
+from webapp.rendering import render
+from webapp.account import bp
+from webapp.account.after_response import deliver_after_response
+from webapp.limits import count_failure, wait_text
+from webapp.account.forms import SignInCodeForm, SignInForm
+from webapp.account.known_devices import remember_device
+from webapp.account.lockout import clear_failures, record_failure, wait_before_attempt
+from webapp.account.service import authenticate
+from webapp.account.sessions import PENDING_KEY, end_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
+from webapp.account.two_factor import check_code, may_send_new_code, second_step_method, start_challenge
 
 
 def landing(next_url):

@@ -3,11 +3,11 @@ from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..auth import login_required
-from ..rendering import render
-from . import bp
-from .profile_forms import PasswordCheckForm, TotpConfirmForm
-from .two_factor import (
+from webapp.auth import login_required
+from webapp.rendering import render
+from webapp.account import bp
+from webapp.account.profile_forms import PasswordCheckForm, TotpConfirmForm
+from webapp.account.two_factor import (
     confirm_totp,
     disable_totp,
     new_totp_secret,
@@ -17,7 +17,7 @@ from .two_factor import (
     set_email_codes,
     two_factor_mode,
 )
-from .views_profile import check_current_password
+from webapp.account.views_profile import check_current_password
 
 SETUP_KEY = "totp_setup_secret"  # the secret being set up: saved on the account once confirmed
 

@@ -1,11 +1,11 @@
 """The business register (INSEE Sirene): models, stock-file importer, providers, record type."""
 from pathlib import Path
 
-from .cli import sirene_cli
-from .importer import ImportSummary, UnrecognisedStockFile, import_stock_files
-from .models import REGISTER_MODELS
-from .providers import RegisterUnavailable, get_register, register_is_empty
-from .record import RegisterRecord
+from webapp.directory.cli import sirene_cli
+from webapp.directory.importer import ImportSummary, UnrecognisedStockFile, import_stock_files
+from webapp.directory.models import REGISTER_MODELS
+from webapp.directory.providers import RegisterUnavailable, get_register, register_is_empty
+from webapp.directory.record import RegisterRecord
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_FILES = [DEMO_DIR / "StockUniteLegale_utf8.csv", DEMO_DIR / "StockEtablissement_utf8.csv"]

@@ -3,7 +3,7 @@ import threading
 import time
 from collections import OrderedDict
 
-from .errors import RegisterUnavailable
+from webapp.directory.errors import RegisterUnavailable
 
 
 class FallbackRegister:

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from webapp.extensions import db
 
-from .importer import UnrecognisedStockFile, import_stock_files
+from webapp.directory.importer import UnrecognisedStockFile, import_stock_files
 
 sirene_cli = AppGroup("sirene", help="Business register (INSEE Sirene stock files).")
 
@@ -81,6 +81,6 @@ def import_command(files):
 @sirene_cli.command("demo")
 def demo_command():
     """Load the bundled fictitious register (replaces the current register data)."""
-    from . import load_demo_register  # the package imports this module
+    from webapp.directory import load_demo_register  # the package imports this module
 
     echo_summary(load_demo_register(db, progress=ProgressPrinter()))

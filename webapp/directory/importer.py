@@ -9,10 +9,10 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .loaders import backend, loader_for
-from .pipeline import parallel_batches
-from .models import ESTABLISHMENT_COLUMNS, UNIT_COLUMNS, SireneEstablishment, SireneLegalUnit
-from .stockfile import batches, open_stock_file, read_header, recognise
+from webapp.directory.loaders import backend, loader_for
+from webapp.directory.pipeline import parallel_batches
+from webapp.directory.models import ESTABLISHMENT_COLUMNS, UNIT_COLUMNS, SireneEstablishment, SireneLegalUnit
+from webapp.directory.stockfile import batches, open_stock_file, read_header, recognise
 
 BATCH_SIZE = 20000
 # Files this big are read by a second process while this one writes (pipeline.py).

@@ -8,10 +8,10 @@ values are "[ND]", as in the stock files, so build_record() treats them the same
 """
 from urllib.parse import quote
 
-from .local import compact_digits
-from .models import ESTABLISHMENT_COLUMNS, UNIT_COLUMNS, EstablishmentRow, LegalUnitRow
-from .record import build_record
-from .remote import fetch_json, text
+from webapp.directory.local import compact_digits
+from webapp.directory.models import ESTABLISHMENT_COLUMNS, UNIT_COLUMNS, EstablishmentRow, LegalUnitRow
+from webapp.directory.record import build_record
+from webapp.directory.remote import fetch_json, text
 
 DEFAULT_URL = "https://api.insee.fr/api-sirene/3.11"
 KEY_HEADER = "X-INSEE-Api-Key-Integration"

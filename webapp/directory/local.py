@@ -8,9 +8,9 @@ from peewee import DatabaseError
 
 from webapp.extensions import db
 
-from .errors import RegisterUnavailable
-from .models import ESTABLISHMENT_COLUMNS, UNIT_COLUMNS, EstablishmentRow, LegalUnitRow
-from .record import build_record
+from webapp.directory.errors import RegisterUnavailable
+from webapp.directory.models import ESTABLISHMENT_COLUMNS, UNIT_COLUMNS, EstablishmentRow, LegalUnitRow
+from webapp.directory.record import build_record
 
 _WIDTH = len(ESTABLISHMENT_COLUMNS)
 _SELECT = (

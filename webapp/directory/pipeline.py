@@ -11,7 +11,7 @@ import pickle
 from collections import Counter
 from operator import methodcaller
 
-from .stockfile import batches, open_stock_file
+from webapp.directory.stockfile import batches, open_stock_file
 
 FIELD, ROW = "\x1f", "\x1e"
 _split_row = methodcaller("split", FIELD)

@@ -8,14 +8,14 @@ fallback chain ("local,insee"); API providers answer through a TTL cache shared 
 from flask import current_app
 from peewee import DatabaseError
 
-from .chain import CachedRegister, FallbackRegister, TTLCache
-from .errors import RegisterUnavailable
-from .insee import DEFAULT_URL as INSEE_DEFAULT_URL
-from .insee import InseeRegister
-from .local import LocalRegister
-from .models import SireneEstablishment
-from .recherche_entreprises import DEFAULT_URL as RECHERCHE_DEFAULT_URL
-from .recherche_entreprises import RechercheEntreprisesRegister
+from webapp.directory.chain import CachedRegister, FallbackRegister, TTLCache
+from webapp.directory.errors import RegisterUnavailable
+from webapp.directory.insee import DEFAULT_URL as INSEE_DEFAULT_URL
+from webapp.directory.insee import InseeRegister
+from webapp.directory.local import LocalRegister
+from webapp.directory.models import SireneEstablishment
+from webapp.directory.recherche_entreprises import DEFAULT_URL as RECHERCHE_DEFAULT_URL
+from webapp.directory.recherche_entreprises import RechercheEntreprisesRegister
 
 __all__ = ["PROVIDERS", "LocalRegister", "RegisterUnavailable", "get_register", "register_is_empty"]
 

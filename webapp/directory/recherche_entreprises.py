@@ -8,10 +8,10 @@ result is a legal unit (`siren`, `nom_complet`, `nom_raison_sociale`, `nature_ju
 """
 from urllib.parse import urlencode
 
-from .local import compact_digits
-from .models import EstablishmentRow, LegalUnitRow
-from .record import MASKED, build_record
-from .remote import fetch_json, text
+from webapp.directory.local import compact_digits
+from webapp.directory.models import EstablishmentRow, LegalUnitRow
+from webapp.directory.record import MASKED, build_record
+from webapp.directory.remote import fetch_json, text
 
 DEFAULT_URL = "https://recherche-entreprises.api.gouv.fr"
 HIDDEN = {"[NON-DIFFUSIBLE]", "[ND]"}

@@ -9,7 +9,7 @@ import urllib.error
 import urllib.request
 from http.client import HTTPException
 
-from .errors import RegisterUnavailable
+from webapp.directory.errors import RegisterUnavailable
 
 USER_AGENT = "einvoicing-signup-portal (register lookup)"
 

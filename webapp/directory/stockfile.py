@@ -14,7 +14,7 @@ import zipfile
 from contextlib import ExitStack, contextmanager
 from operator import itemgetter
 
-from .checkdigits import fast_establishment_ok, fast_siren_ok, siren_is_valid, siret_is_valid
+from webapp.directory.checkdigits import fast_establishment_ok, fast_siren_ok, siren_is_valid, siret_is_valid
 
 # kind -> the columns whose presence identifies the file
 IDENTIFYING = {

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("new_structure", __name__, url_prefix="/structures")
 
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+from webapp.new_structure import views  # noqa: E402,F401  (routes register themselves on bp)

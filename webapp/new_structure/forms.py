@@ -1,7 +1,7 @@
 """The structure part of the sign-up form, alone: for a signed-in user (no captcha, no personal part)."""
 from flask_wtf import FlaskForm
 
-from ..structure_form import StructureFields
+from webapp.structure_form import StructureFields
 
 
 class StructureOnlyForm(StructureFields, FlaskForm):

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..extensions import db
-from ..identifiers import identifier_type
-from ..models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent
-from ..quotas import HOUR, LimitReached, seconds_until_free, serialise, wait_text
-from ..oidc import platform_events
-from ..signup.service import find_or_create_structure
+from webapp.extensions import db
+from webapp.identifiers import identifier_type
+from webapp.models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent
+from webapp.quotas import HOUR, LimitReached, seconds_until_free, serialise, wait_text
+from webapp.oidc import platform_events
+from webapp.signup.service import find_or_create_structure
 
 
 @dataclass

@@ -5,15 +5,15 @@ from flask import flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..auth import login_required
-from ..quotas import LimitReached
-from ..rendering import render
-from ..structure_check import check_identifier
-from ..structure_form import validate_structure
-from ..structure_fragments import form_submitted, identifier_typed, type_chosen
-from . import bp
-from .forms import StructureOnlyForm
-from .service import create_or_join, relation_to, request_attachment
+from webapp.auth import login_required
+from webapp.quotas import LimitReached
+from webapp.rendering import render
+from webapp.structure_check import check_identifier
+from webapp.structure_form import validate_structure
+from webapp.structure_fragments import form_submitted, identifier_typed, type_chosen
+from webapp.new_structure import bp
+from webapp.new_structure.forms import StructureOnlyForm
+from webapp.new_structure.service import create_or_join, relation_to, request_attachment
 
 CREATE = "new_structure/create.html"
 ATTACH = "new_structure/attach.html"

@@ -11,9 +11,9 @@ bp = Blueprint("oidc", __name__)
 
 def init_oidc(app):
     """Register the routes, the Authlib server and the `flask oidc` commands."""
-    from . import applications, authorize, csp, logout, views  # noqa: F401  (routes and hooks on bp)
-    from .cli import oidc_cli
-    from .server import init_server
+    from webapp.oidc import applications, authorize, csp, logout, views  # noqa: F401  (routes and hooks on bp)
+    from webapp.oidc.cli import oidc_cli
+    from webapp.oidc.server import init_server
 
     init_server(app)
     app.register_blueprint(bp)

@@ -3,12 +3,12 @@ from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from ..auth import login_required
-from ..extensions import db
-from ..rendering import render
-from . import bp
-from .models import Consent, OAuthClient
-from .tokens import revoke_client_for_account
+from webapp.auth import login_required
+from webapp.extensions import db
+from webapp.rendering import render
+from webapp.oidc import bp
+from webapp.oidc.models import Consent, OAuthClient
+from webapp.oidc.tokens import revoke_client_for_account
 
 SCOPE_LABELS = ("openid", "profile", "email", "structures")  # the order the pages list them
 

@@ -14,13 +14,13 @@ from authlib.oidc.core.errors import ConsentRequiredError, LoginRequiredError
 from flask import g, redirect, request, session, url_for
 from flask_wtf import FlaskForm
 
-from ..account.sessions import clear_session
-from ..extensions import db
-from ..rendering import render
-from . import bp
-from .models import Consent
-from .server import current_server, issuer
-from .tokens import AUTH_TIME_KEY
+from webapp.account.sessions import clear_session
+from webapp.extensions import db
+from webapp.rendering import render
+from webapp.oidc import bp
+from webapp.oidc.models import Consent
+from webapp.oidc.server import current_server, issuer
+from webapp.oidc.tokens import AUTH_TIME_KEY
 
 
 @bp.before_app_request

@@ -3,10 +3,10 @@ import secrets
 
 from peewee import IntegrityError
 
-from ..extensions import db
-from ..models import Membership, Structure
-from ..workspaces.service import workspace_states
-from .models import Subject
+from webapp.extensions import db
+from webapp.models import Membership, Structure
+from webapp.workspaces.service import workspace_states
+from webapp.oidc.models import Subject
 
 SCOPE_CLAIMS = {
     "openid": ("sub",),

@@ -5,9 +5,9 @@ import json
 import click
 from flask.cli import AppGroup
 
-from .clients import ClientError, add_client, describe, remove_client, set_webhook
-from .keys import rotate_keys
-from .models import OAuthClient
+from webapp.oidc.clients import ClientError, add_client, describe, remove_client, set_webhook
+from webapp.oidc.keys import rotate_keys
+from webapp.oidc.models import OAuthClient
 
 oidc_cli = AppGroup("oidc", help="The OpenID Connect provider: clients, webhooks, signing keys.")
 
@@ -69,13 +69,13 @@ def rotate_keys_command():
 @oidc_cli.command("deliver-webhooks", help="Deliver the due webhooks once (`flask outbox deliver` does it too).")
 @click.option("--limit", default=50, show_default=True)
 def deliver_webhooks_command(limit):
-    from .webhooks import deliver_webhooks
+    from webapp.oidc.webhooks import deliver_webhooks
 
     click.echo(str(deliver_webhooks(limit)))
 
 
 @oidc_cli.command("retry-webhooks", help="Give the webhooks that failed for good a new series of attempts.")
 def retry_webhooks_command():
-    from .webhooks import retry_failed_webhooks
+    from webapp.oidc.webhooks import retry_failed_webhooks
 
     click.echo(f"{retry_failed_webhooks()} webhook(s) will be delivered again.")

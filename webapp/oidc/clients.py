@@ -6,8 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
-from ..extensions import db
-from .models import OAuthClient, digest
+from webapp.extensions import db
+from webapp.oidc.models import OAuthClient, digest
 
 PRIVATE_SCHEME = re.compile(r"^[a-z][a-z0-9+.-]*\.[a-z0-9+.-]+$")  # e.g. org.example.app:/callback
 FORBIDDEN = re.compile(r"[\s\"',;\\<>]")  # would break a CSP source list or an HTML attribute

@@ -9,10 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import request, session, url_for
 
-from ..security_headers import CONTENT_SECURITY_POLICY
-from . import bp
-from .models import OAuthClient
-from .tokens import query_client
+from webapp.security_headers import CONTENT_SECURITY_POLICY
+from webapp.oidc import bp
+from webapp.oidc.models import OAuthClient
+from webapp.oidc.tokens import query_client
 
 SIGN_IN_ENDPOINTS = ("account.sign_in", "account.sign_in_code")
 

@@ -11,9 +11,9 @@ from functools import lru_cache
 from flask import current_app
 from joserfc.jwk import KeySet, RSAKey
 
-from ..extensions import db
-from ..models import utcnow
-from .models import SigningKey
+from webapp.extensions import db
+from webapp.models import utcnow
+from webapp.oidc.models import SigningKey
 
 ALGORITHM = "RS256"
 CLOCK_LEEWAY = timedelta(seconds=60)

@@ -10,12 +10,12 @@ from authlib.oauth2.rfc6749 import InvalidRequestError
 from flask import g, request
 from flask_wtf import FlaskForm
 
-from ..extensions import csrf
-from ..rendering import render
-from . import bp
-from .authorize import error_page
-from .claims import sub_for
-from .server import current_server
+from webapp.extensions import csrf
+from webapp.rendering import render
+from webapp.oidc import bp
+from webapp.oidc.authorize import error_page
+from webapp.oidc.claims import sub_for
+from webapp.oidc.server import current_server
 
 PASSED_ON = ("id_token_hint", "client_id", "post_logout_redirect_uri", "state", "ui_locales")
 

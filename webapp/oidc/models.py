@@ -7,7 +7,7 @@ import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from ..models import Account, BaseModel, utcnow
+from webapp.models import Account, BaseModel, utcnow
 
 
 def digest(value):
@@ -50,7 +50,7 @@ class OAuthClient(BaseModel):
         return None  # OpenID Connect requires redirect_uri in every authorization request
 
     def get_allowed_scope(self, scope):
-        from .server import SCOPES
+        from webapp.oidc.server import SCOPES
 
         return " ".join(s for s in (scope or "").split() if s in SCOPES)
 

@@ -8,9 +8,9 @@ import json
 import secrets
 from datetime import timezone
 
-from ..models import Account, Membership, utcnow
-from .claims import existing_sub, structure_summary, sub_for
-from .models import OAuthClient, WebhookDelivery
+from webapp.models import Account, Membership, utcnow
+from webapp.oidc.claims import existing_sub, structure_summary, sub_for
+from webapp.oidc.models import OAuthClient, WebhookDelivery
 
 # StructureEvent.action -> webhook event type (other actions are not sent)
 STRUCTURE_ACTIONS = {

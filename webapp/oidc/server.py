@@ -22,11 +22,11 @@ from authlib.oidc.rpinitiated import EndSessionEndpoint as _EndSessionEndpoint
 from flask import current_app, g
 from joserfc.jwk import KeySet
 
-from ..account.sessions import clear_session
-from . import tokens
-from .claims import existing_sub, user_claims
-from .keys import ALGORITHM, published_keys, signing_key
-from .models import AuthorizationCode
+from webapp.account.sessions import clear_session
+from webapp.oidc import tokens
+from webapp.oidc.claims import existing_sub, user_claims
+from webapp.oidc.keys import ALGORITHM, published_keys, signing_key
+from webapp.oidc.models import AuthorizationCode
 
 SCOPES = ("openid", "profile", "email", "structures")
 SECRET_METHODS = ["client_secret_basic", "client_secret_post"]

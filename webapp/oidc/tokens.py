@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from flask import current_app, session
 
-from ..extensions import db
-from ..models import Account, utcnow
-from .models import AuthorizationCode, IssuedToken, OAuthClient, digest
+from webapp.extensions import db
+from webapp.models import Account, utcnow
+from webapp.oidc.models import AuthorizationCode, IssuedToken, OAuthClient, digest
 
 AUTH_TIME_KEY = "oidc_auth_time"  # when this browser's session signed in (set by views.note_auth_time)
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")

@@ -8,11 +8,11 @@ from authlib.oauth2.rfc6749 import InvalidRequestError
 from authlib.oauth2.rfc6750 import InvalidTokenError
 from flask import jsonify, url_for
 
-from ..extensions import csrf
-from . import bp
-from .claims import SCOPE_CLAIMS
-from .keys import ALGORITHM, jwks
-from .server import SCOPES, SECRET_METHODS, current_server, issuer
+from webapp.extensions import csrf
+from webapp.oidc import bp
+from webapp.oidc.claims import SCOPE_CLAIMS
+from webapp.oidc.keys import ALGORITHM, jwks
+from webapp.oidc.server import SCOPES, SECRET_METHODS, current_server, issuer
 
 BOTH = ["GET", "POST"]  # a wrong method still gets an OAuth error from Authlib, not an HTML page
 log = logging.getLogger(__name__)

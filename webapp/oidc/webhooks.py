@@ -13,9 +13,9 @@ import urllib.request
 
 from flask import current_app
 
-from .. import leases
-from ..mail import DeliveryReport
-from .models import OAuthClient, WebhookDelivery
+from webapp import leases
+from webapp.mail import DeliveryReport
+from webapp.oidc.models import OAuthClient, WebhookDelivery
 
 log = logging.getLogger(__name__)
 

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("signup", __name__, url_prefix="/inscription")
 
-from . import views, views_link  # noqa: E402,F401  (routes register themselves on bp)
+from webapp.signup import views, views_link  # noqa: E402,F401  (routes register themselves on bp)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from flask import current_app
 from peewee import IntegrityError
 
-from ..extensions import db
-from ..models import Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, utcnow
-from ..oidc import platform_events
-from ..security import hours, issue_token, token_digest
-from .models import HeldSignup
-from .service import find_or_create_structure, payload_of
+from webapp.extensions import db
+from webapp.models import Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, utcnow
+from webapp.oidc import platform_events
+from webapp.security import hours, issue_token, token_digest
+from webapp.signup.models import HeldSignup
+from webapp.signup.service import find_or_create_structure, payload_of
 
 
 @dataclass

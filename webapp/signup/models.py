@@ -1,7 +1,7 @@
 """A submitted sign-up, held until the owner of the mailbox opens its link (see service.py)."""
 from peewee import CharField, DateTimeField, ForeignKeyField, TextField
 
-from ..models import Account, BaseModel, utcnow
+from webapp.models import Account, BaseModel, utcnow
 
 
 class HeldSignup(BaseModel):

@@ -22,12 +22,12 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
-from ..extensions import db
-from ..identifiers import assign_identifier, identifier_type
-from ..mail import queue_email
-from ..models import Account, Structure, utcnow
-from ..security import hours, issue_token, token_digest
-from .models import HeldSignup
+from webapp.extensions import db
+from webapp.identifiers import assign_identifier, identifier_type
+from webapp.mail import queue_email
+from webapp.models import Account, Structure, utcnow
+from webapp.security import hours, issue_token, token_digest
+from webapp.signup.models import HeldSignup
 
 # A held sign-up is deleted this long after it was submitted, whether its link was opened or not.
 HELD_DAYS = 7
@@ -93,7 +93,7 @@ def resend_links(email):
     for held_id in held_ids:
         answer_signup(held_id)
     # account.views imports this module: importing account.service at the top would be a cycle.
-    from ..account.service import can_resend_activation, find_account, issued_recently
+    from webapp.account.service import can_resend_activation, find_account, issued_recently
 
     with db.atomic():
         account = find_account(email)

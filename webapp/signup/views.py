@@ -8,15 +8,15 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from .. import captcha
-from ..rendering import render, wants_fragment
-from ..structure_check import check_identifier
-from ..structure_form import validate_structure, without_control_characters
-from ..structure_fragments import form_submitted, identifier_typed, type_chosen
-from . import bp
-from .after_response import after_response
-from .forms import SignupForm
-from .service import answer_signup, hold_signup, resend_links
+from webapp import captcha
+from webapp.rendering import render, wants_fragment
+from webapp.structure_check import check_identifier
+from webapp.structure_form import validate_structure, without_control_characters
+from webapp.structure_fragments import form_submitted, identifier_typed, type_chosen
+from webapp.signup import bp
+from webapp.signup.after_response import after_response
+from webapp.signup.forms import SignupForm
+from webapp.signup.service import answer_signup, hold_signup, resend_links
 
 PAGE = "signup/page.html"
 

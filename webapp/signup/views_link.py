@@ -1,9 +1,9 @@
 """The link e-mailed about a held sign-up: opening it creates the account (confirmation.py)."""
 from flask import redirect, url_for
 
-from ..rendering import render
-from . import bp
-from .confirmation import find_held, open_held
+from webapp.rendering import render
+from webapp.signup import bp
+from webapp.signup.confirmation import find_held, open_held
 
 LINK_PAGE = "signup/link.html"
 

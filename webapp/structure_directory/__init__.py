@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("structure_directory", __name__, url_prefix="/annuaire")
 
-from . import views  # noqa: E402,F401  (routes register themselves on bp)
+from webapp.structure_directory import views  # noqa: E402,F401  (routes register themselves on bp)

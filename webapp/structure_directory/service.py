@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from peewee import Case, fn
 
-from ..models import Structure
-from ..structure_form import without_control_characters
+from webapp.models import Structure
+from webapp.structure_form import without_control_characters
 
 PER_PAGE = 20
 MAX_QUERY = 100

@@ -1,12 +1,12 @@
 """Annuaire des structures: public search (htmx active search, plain GET form without JS)."""
 from flask import abort, g, redirect, request, url_for
 
-from ..models import AttachmentRequest, AttachmentStatus, Membership
-from ..new_structure.service import request_attachment
-from ..new_structure.views import flash_outcome
-from ..rendering import render, wants_fragment
-from . import bp
-from .service import clean_query, listed_structure, search as search_structures
+from webapp.models import AttachmentRequest, AttachmentStatus, Membership
+from webapp.new_structure.service import request_attachment
+from webapp.new_structure.views import flash_outcome
+from webapp.rendering import render, wants_fragment
+from webapp.structure_directory import bp
+from webapp.structure_directory.service import clean_query, listed_structure, search as search_structures
 
 PAGE = "structure_directory/search.html"
 

@@ -3,14 +3,14 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..auth import login_required
-from ..mail import deliver_after_commit
-from ..models import Account, Structure
-from ..rendering import render
-from ..structure_form import select_choices, without_control_characters
-from . import bp
-from .forms import AppointForm
-from .roles import RoleError, appoint_principal, find_structures, member_of, members_of, structures_without_manager
+from webapp.auth import login_required
+from webapp.mail import deliver_after_commit
+from webapp.models import Account, Structure
+from webapp.rendering import render
+from webapp.structure_form import select_choices, without_control_characters
+from webapp.structures import bp
+from webapp.structures.forms import AppointForm
+from webapp.structures.roles import RoleError, appoint_principal, find_structures, member_of, members_of, structures_without_manager
 
 
 def admin_required():

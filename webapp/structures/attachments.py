@@ -9,10 +9,10 @@ from datetime import timedelta
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..mail import queue_email
-from ..oidc import platform_events
-from ..models import (
+from webapp.extensions import db
+from webapp.mail import queue_email
+from webapp.oidc import platform_events
+from webapp.models import (
     Account,
     AttachmentRequest,
     AttachmentStatus,
@@ -22,8 +22,8 @@ from ..models import (
     StructureEvent,
     utcnow,
 )
-from ..security import hours, issue_token
-from ..signup.service import activation_url
+from webapp.security import hours, issue_token
+from webapp.signup.service import activation_url
 
 MAX_REASON_LENGTH = 500
 

@@ -3,10 +3,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from ..extensions import db
-from ..mail import deliver_outbox
-from ..models import Account
-from .attachments import remind_managers
+from webapp.extensions import db
+from webapp.mail import deliver_outbox
+from webapp.models import Account
+from webapp.structures.attachments import remind_managers
 
 attachments_cli = AppGroup("attachments", help="Attachment requests.")
 admin_cli = AppGroup("admin", help="Portal administrators.")

@@ -4,10 +4,10 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..account.forms import REQUIRED, ActivationForm
-from ..security import password_problems
-from ..structure_form import CleanTextMeta, check_email, without_control_characters
-from .attachments import MAX_REASON_LENGTH
+from webapp.account.forms import REQUIRED, ActivationForm
+from webapp.security import password_problems
+from webapp.structure_form import CleanTextMeta, check_email, without_control_characters
+from webapp.structures.attachments import MAX_REASON_LENGTH
 
 
 def clean_email(field):

@@ -6,8 +6,8 @@ from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..models import Invitation, utcnow
-from ..quotas import DAY, LimitReached, seconds_until_free, wait_text
+from webapp.models import Invitation, utcnow
+from webapp.quotas import DAY, LimitReached, seconds_until_free, wait_text
 
 
 def resend_wait(invitation):

@@ -3,13 +3,13 @@ from flask import flash, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from ..auth import login_required, structure_for_manager
-from ..mail import deliver_after_commit
-from ..quotas import LimitReached
-from ..rendering import render
-from . import bp
-from .forms import InvitationSignupForm, InviteForm
-from .invitations import (
+from webapp.auth import login_required, structure_for_manager
+from webapp.mail import deliver_after_commit
+from webapp.quotas import LimitReached
+from webapp.rendering import render
+from webapp.structures import bp
+from webapp.structures.forms import InvitationSignupForm, InviteForm
+from webapp.structures.invitations import (
     InvitationError,
     accept_invitation,
     accept_with_new_account,
@@ -18,7 +18,7 @@ from .invitations import (
     find_invitation,
     invite,
 )
-from .views import _members_page
+from webapp.structures.views import _members_page
 
 
 @bp.post("/structures/<int:structure_id>/invitations")

@@ -14,9 +14,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import JOIN
 
-from ..extensions import db
-from ..mail import queue_email
-from ..models import (
+from webapp.extensions import db
+from webapp.mail import queue_email
+from webapp.models import (
     Account,
     AccountToken,
     AttachmentRequest,
@@ -26,10 +26,10 @@ from ..models import (
     Role,
     utcnow,
 )
-from ..quotas import serialise, wait_text
-from ..security import hash_password, normalise_secret_answer, token_digest
-from .attachments import portal_url, record_event
-from .invitation_limits import check_limits, check_resend, resend_wait
+from webapp.quotas import serialise, wait_text
+from webapp.security import hash_password, normalise_secret_answer, token_digest
+from webapp.structures.attachments import portal_url, record_event
+from webapp.structures.invitation_limits import check_limits, check_resend, resend_wait
 
 INVITATION_DAYS = 7
 

@@ -6,9 +6,9 @@ principals demoting each other at the same moment cannot leave the structure wit
 from flask_babel import lazy_gettext as _l
 from peewee import fn
 
-from ..extensions import db
-from ..models import Account, Membership, Role, Structure
-from .attachments import record_event
+from webapp.extensions import db
+from webapp.models import Account, Membership, Role, Structure
+from webapp.structures.attachments import record_event
 
 ROLE_LABELS = {
     Role.PRINCIPAL_MANAGER: _l("Principal manager"),

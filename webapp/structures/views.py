@@ -3,16 +3,16 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from ..auth import login_required, structure_for_manager, structure_for_member
-from ..mail import deliver_after_commit
-from ..models import AttachmentRequest, Role
-from ..rendering import render, wants_fragment
-from ..url_converters import parse_id
-from . import bp
-from .attachments import MAX_REASON_LENGTH, decide, pending_requests
-from .forms import DecisionForm, InviteForm
-from .invitations import pending_invitations
-from .roles import ROLE_LABELS, RoleError, change_role, detach_member, member_of, members_of, transfer_principal
+from webapp.auth import login_required, structure_for_manager, structure_for_member
+from webapp.mail import deliver_after_commit
+from webapp.models import AttachmentRequest, Role
+from webapp.rendering import render, wants_fragment
+from webapp.url_converters import parse_id
+from webapp.structures import bp
+from webapp.structures.attachments import MAX_REASON_LENGTH, decide, pending_requests
+from webapp.structures.forms import DecisionForm, InviteForm
+from webapp.structures.invitations import pending_invitations
+from webapp.structures.roles import ROLE_LABELS, RoleError, change_role, detach_member, member_of, members_of, transfer_principal
 
 
 @bp.app_template_filter("role_label")

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("workspaces", __name__, url_prefix="/structures")
 
-from . import profile_views, views  # noqa: E402,F401  (routes register themselves on bp)
+from webapp.workspaces import profile_views, views  # noqa: E402,F401  (routes register themselves on bp)

@@ -3,8 +3,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from ..identifiers import identifier_type
-from ..structure_form import StructureFields, form_field_name
+from webapp.identifiers import identifier_type
+from webapp.structure_form import StructureFields, form_field_name
 
 
 class FeaturesForm(FlaskForm):

@@ -2,17 +2,17 @@
 from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
 
-from ..auth import login_required, structure_for_manager, structure_for_member_or_admin
-from ..extensions import db
-from ..identifiers import identifier_type
-from ..models import Structure
-from ..rendering import render
-from ..structure_check import IdentifierCheck
-from ..structure_form import STRUCTURE_TYPES, form_field_name, validate_structure
-from . import bp
-from .forms import ProfileForm
-from .service import record
-from .views import is_manager
+from webapp.auth import login_required, structure_for_manager, structure_for_member_or_admin
+from webapp.extensions import db
+from webapp.identifiers import identifier_type
+from webapp.models import Structure
+from webapp.rendering import render
+from webapp.structure_check import IdentifierCheck
+from webapp.structure_form import STRUCTURE_TYPES, form_field_name, validate_structure
+from webapp.workspaces import bp
+from webapp.workspaces.forms import ProfileForm
+from webapp.workspaces.service import record
+from webapp.workspaces.views import is_manager
 
 PAGE = "workspaces/profile.html"
 

@@ -7,9 +7,9 @@ plus the CHOSEN marker row, so that closing every workspace is not mistaken for 
 """
 from dataclasses import dataclass
 
-from ..extensions import db
-from ..models import OpenedWorkspace, StructureEvent, StructureWorkspace
-from .catalogue import DEFAULT_OPENED, WORKSPACES
+from webapp.extensions import db
+from webapp.models import OpenedWorkspace, StructureEvent, StructureWorkspace
+from webapp.workspaces.catalogue import DEFAULT_OPENED, WORKSPACES
 
 CHOSEN = "_chosen"  # marker row: this member's OpenedWorkspace rows are the whole truth
 

@@ -2,13 +2,13 @@
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from ..auth import login_required, structure_for_manager, structure_for_member_or_admin
-from ..models import Role
-from ..rendering import render, wants_fragment
-from . import bp
-from .catalogue import workspace
-from .forms import FeaturesForm
-from .service import set_features, set_offered, set_opened, workspace_state, workspace_states
+from webapp.auth import login_required, structure_for_manager, structure_for_member_or_admin
+from webapp.models import Role
+from webapp.rendering import render, wants_fragment
+from webapp.workspaces import bp
+from webapp.workspaces.catalogue import workspace
+from webapp.workspaces.forms import FeaturesForm
+from webapp.workspaces.service import set_features, set_offered, set_opened, workspace_state, workspace_states
 
 PAGE = "workspaces/page.html"
 CHOICES = {"yes": True, "no": False}
