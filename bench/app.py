@@ -46,7 +46,7 @@ def issue_activation_token(app):
 
     from webapp.extensions import db
     from webapp.models import Account, utcnow
-    from webapp.security import issue_token
+    from webapp.credentials import issue_token
 
     with app.app_context(), db.connection_context():
         account, _ = Account.get_or_create(

@@ -16,8 +16,8 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from webapp.directory.demo.generate import ESTABLISHMENT_HEADER, UNIT_HEADER  # noqa: E402
-from webapp.directory.record import STREET_TYPES  # noqa: E402
+from webapp.register.demo.generate import ESTABLISHMENT_HEADER, UNIT_HEADER  # noqa: E402
+from webapp.register.record import STREET_TYPES  # noqa: E402
 
 ND = "[ND]"
 _DOUBLED = str.maketrans("0123456789", "0246813579")  # digit -> digit sum of its double

@@ -3,7 +3,7 @@
     python bench/import_speed.py --sizes 200000 2000000 [--repeat 1] [--workdir /tmp/sirene-bench]
 
 For each size (establishment rows; about 0.63 legal units per establishment), the generated stock
-files are imported (1) by `webapp.directory.import_stock_files` into a fresh SQLite file, in a
+files are imported (1) by `webapp.register.import_stock_files` into a fresh SQLite file, in a
 subprocess whose peak RSS is measured, and (2) by `sqlite3 -csv` `.import` into bare tables of a
 fresh file. Prints rows/s, the ratio ours/sqlite3 (speed; > 1 means we are faster) and the national
 stock (30M units + 44M establishments) extrapolated linearly from the two largest sizes.
@@ -21,10 +21,10 @@ from common import NATIONAL, ROOT, WORKDIR, count_rows, machine, median, print_t
 OUR_IMPORT = """
 import json, os, sys, time
 from peewee import SqliteDatabase
-import webapp.directory.importer
-from webapp.directory import import_stock_files
+import webapp.register.importer
+from webapp.register import import_stock_files
 if os.environ.get("BENCH_INLINE_READER") == "1":  # no reader process (pipeline.py)
-    webapp.directory.importer.PARALLEL_MIN_BYTES = 1 << 62
+    webapp.register.importer.PARALLEL_MIN_BYTES = 1 << 62
 summary = import_stock_files(sys.argv[2:], SqliteDatabase(sys.argv[1]))
 print(json.dumps({f.kind: [f.rows_read, f.rows_kept, sum(f.rejected.values()), f.seconds] for f in summary.files}))
 """

@@ -21,7 +21,7 @@ BARE_SQL = 'SELECT * FROM "sirene_establishment" WHERE "siret" = ?'
 def register_file(size, workdir):
     from peewee import SqliteDatabase
 
-    from webapp.directory import import_stock_files
+    from webapp.register import import_stock_files
 
     path = Path(workdir) / f"register-{size}.sqlite3"
     if not path.exists():
@@ -49,7 +49,7 @@ def sample_sirets(path, count, seed=1):
 def measure(path, sirets):
     from peewee import SqliteDatabase
 
-    from webapp.directory.local import LocalRegister
+    from webapp.register.local import LocalRegister
 
     database = SqliteDatabase(str(path), pragmas={"journal_mode": "wal"})
     register = LocalRegister(database)

@@ -6,7 +6,7 @@ import pytest
 from peewee import SqliteDatabase
 from stdnum import luhn
 
-from webapp.directory.demo.generate import ESTABLISHMENT_HEADER, UNIT_HEADER
+from webapp.register.demo.generate import ESTABLISHMENT_HEADER, UNIT_HEADER
 from webapp.extensions import db
 
 

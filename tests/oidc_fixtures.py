@@ -11,7 +11,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.models import Account, Membership, OpenedWorkspace, Role, Structure, StructureWorkspace, utcnow
-from webapp.security import hash_password
+from webapp.credentials import hash_password
 
 PASSWORD = "Correct-Horse-42x"
 REDIRECT_URI = "https://rp.example/callback"

@@ -7,7 +7,7 @@ from test_sign_in import PASSWORD, account, active_alice, csrf, sign_in  # noqa:
 
 from webapp.extensions import db
 from webapp.models import AccountToken, utcnow
-from webapp.security import verify_password
+from webapp.credentials import verify_password
 
 NEW = "Battery-Staple-77q"
 

@@ -17,7 +17,7 @@ from webapp.models import (
     StructureEvent,
     utcnow,
 )
-from webapp.security import hash_password
+from webapp.credentials import hash_password
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import re
 import pytest
 from test_sign_in import PASSWORD, account, active_alice, csrf, sign_in  # noqa: F401
 
-from webapp.security import normalise_secret_answer, verify_password
+from webapp.credentials import normalise_secret_answer, verify_password
 
 
 @pytest.fixture

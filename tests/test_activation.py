@@ -7,7 +7,7 @@ from test_signup_submit import activation_page, activation_path, rows, submit
 
 from webapp.extensions import db
 from webapp.models import Account, AccountToken, utcnow
-from webapp.security import normalise_secret_answer, verify_password
+from webapp.credentials import normalise_secret_answer, verify_password
 
 HX = {"HX-Request": "true"}
 GOOD = "Correct-Horse-42x"

@@ -2,8 +2,8 @@ from datetime import timedelta
 
 import pytest
 
-from webapp import captcha
-from webapp.captcha import CheckResult
+from webapp.captcha import service as captcha
+from webapp.captcha.service import CheckResult
 from webapp.extensions import db
 from webapp.models import CaptchaChallenge, utcnow
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from webapp import captcha
+from webapp.captcha import service as captcha
 from webapp.extensions import db
 from webapp.models import CaptchaChallenge, utcnow
 

@@ -1,7 +1,7 @@
 import pytest
 
 from webapp.extensions import db
-from webapp.mail import queue_email
+from webapp.mail.outbox import queue_email
 
 SIGN_IN = "http://portal.test/connexion"
 RESET = "http://portal.test/mot-de-passe-oublie"

@@ -5,7 +5,7 @@ import pytest
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from webapp.directory.checkdigits import fast_establishment_ok, fast_siren_ok, siren_is_valid, siret_is_valid
+from webapp.register.checkdigits import fast_establishment_ok, fast_siren_ok, siren_is_valid, siret_is_valid
 
 
 def luhn_completed(stem):

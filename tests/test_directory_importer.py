@@ -14,22 +14,22 @@ from tests.directory_fixtures import (  # noqa: F401  (register_db is a fixture)
     write_establishments,
     write_units,
 )
-from webapp.directory import (
+from webapp.register import (
     DEMO_FILES,
     import_stock_files,
     load_demo_register,
     register_is_empty,
 )
-from webapp.directory.demo.generate import ESTABLISHMENT_HEADER, UNIT_HEADER
-from webapp.directory.importer import UnrecognisedStockFile, read_kind
-from webapp.directory.models import SireneEstablishment, SireneLegalUnit
+from webapp.register.demo.generate import ESTABLISHMENT_HEADER, UNIT_HEADER
+from webapp.register.importer import UnrecognisedStockFile, read_kind
+from webapp.register.models import SireneEstablishment, SireneLegalUnit
 
 
 @pytest.fixture(params=["inline", "parallel"])
 def reading(request, monkeypatch):
     """Run the test with the file read in this process, then by the reader process (pipeline.py)."""
     if request.param == "parallel":
-        monkeypatch.setattr("webapp.directory.importer.PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr("webapp.register.importer.PARALLEL_MIN_BYTES", 0)
     return request.param
 
 
@@ -132,7 +132,7 @@ def test_reimport_replaces_only_its_kind(register_db, tmp_path):
 
 
 def test_failed_import_leaves_previous_data_queryable(register_db, reading, tmp_path, monkeypatch):
-    monkeypatch.setattr("webapp.directory.importer.BATCH_SIZE", 2)
+    monkeypatch.setattr("webapp.register.importer.BATCH_SIZE", 2)
     write_units(tmp_path / "old.csv", [unit("90220015")])
     import_stock_files([tmp_path / "old.csv"], register_db)
     write_units(tmp_path / "new.csv", [unit(f"9022{n:04d}") for n in range(20, 30)])
@@ -150,7 +150,7 @@ def test_failed_import_leaves_previous_data_queryable(register_db, reading, tmp_
 
 
 def test_progress_reports_rows_and_time(register_db, reading, tmp_path, monkeypatch):
-    monkeypatch.setattr("webapp.directory.importer.BATCH_SIZE", 3)
+    monkeypatch.setattr("webapp.register.importer.BATCH_SIZE", 3)
     write_units(tmp_path / "u.csv", [unit(f"9023{n:04d}") for n in range(7)])
     reports = []
     import_stock_files([tmp_path / "u.csv"], register_db,
@@ -201,8 +201,8 @@ def test_head_office_flag_and_dates_are_converted(register_db, tmp_path):
 
 
 def test_progress_line_shows_rate_and_time_left():
-    from webapp.directory.cli import progress_line
-    from webapp.directory.importer import FileSummary
+    from webapp.register.cli import progress_line
+    from webapp.register.importer import FileSummary
 
     line = progress_line(FileSummary("f", "establishment", rows_read=500_000, seconds=2.0,
                                      bytes_read=250, bytes_total=1000))

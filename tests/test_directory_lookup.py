@@ -2,14 +2,14 @@ import pytest
 from flask import Flask
 
 from tests.directory_fixtures import register_db, siren_of  # noqa: F401  (register_db: fixture)
-from webapp.directory import (
+from webapp.register import (
     RegisterUnavailable,
     get_register,
     load_demo_register,
     register_is_empty,
     sirene_cli,
 )
-from webapp.directory.providers import LocalRegister
+from webapp.register.providers import LocalRegister
 
 OPEN_COMPANY = "90110001600012"
 SECONDARY = "90110001600020"

@@ -5,8 +5,8 @@ import uuid
 import pytest
 
 from tests.directory_fixtures import establishment, siret_of, unit, write_establishments, write_units
-from webapp.directory import DEMO_FILES, import_stock_files
-from webapp.directory.local import LocalRegister
+from webapp.register import DEMO_FILES, import_stock_files
+from webapp.register.local import LocalRegister
 
 psycopg2 = pytest.importorskip("psycopg2")
 SERVER = dict(host="127.0.0.1", port=5432, user="postgres", connect_timeout=2)
@@ -35,7 +35,7 @@ def postgres_db():
 @pytest.mark.parametrize("parallel", [False, True])
 def test_demo_import_and_lookup(postgres_db, monkeypatch, parallel):
     if parallel:
-        monkeypatch.setattr("webapp.directory.importer.PARALLEL_MIN_BYTES", 0)
+        monkeypatch.setattr("webapp.register.importer.PARALLEL_MIN_BYTES", 0)
     summary = import_stock_files(DEMO_FILES, postgres_db)
     assert [(f.rows_read, f.rows_kept, sum(f.rejected.values())) for f in summary.files] == [(15, 15, 0), (20, 20, 0)]
     register = LocalRegister(postgres_db)

@@ -2,7 +2,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from webapp.directory.record import (
+from webapp.register.record import (
     build_record,
     expand_street_type,
     format_address_line,

@@ -10,7 +10,7 @@ import pytest
 import config
 from webapp import ConfigurationError, create_app
 from webapp.extensions import db
-from webapp.mail import queue_email
+from webapp.mail.outbox import queue_email
 
 ROOT = Path(__file__).resolve().parent.parent
 STRONG_KEY = "k" * 40

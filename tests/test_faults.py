@@ -16,7 +16,7 @@ from smtp_fixtures import SmtpServer, free_port
 from test_signup_submit import confirm, open_page, signup_data, submit
 
 from webapp.extensions import db
-from webapp.mail import deliver_outbox
+from webapp.mail.outbox import deliver_outbox
 from webapp.models import Account, AttachmentRequest, Membership, OutboxMessage, Structure, utcnow
 from webapp.signup.models import HeldSignup
 

@@ -1,7 +1,7 @@
 """The seven identifier types: normalisation, precise messages, the fields each one asks for."""
 import pytest
 
-from webapp.identifiers import IDENTIFIER_TYPES, assign_identifier, identifier_type, vat_country
+from webapp.structures.identifiers import IDENTIFIER_TYPES, assign_identifier, identifier_type, vat_country
 
 
 def validate(app, code, raw):

@@ -6,7 +6,7 @@ from flask_babel import LazyString, force_locale, get_locale, gettext
 from smtp_fixtures import SmtpServer, free_port, smtp_server  # noqa: F401  (fixture)
 
 from webapp.extensions import db
-from webapp.mail import (
+from webapp.mail.outbox import (
     claim,
     deliver_after_commit,
     deliver_outbox,
@@ -193,8 +193,8 @@ def test_deliver_after_commit_never_raises(ctx, monkeypatch, caplog):
     def broken(limit):
         raise RuntimeError("database went away")
 
-    # by sys.modules: the package attribute `webapp.mail` may be the Flask-Mail extension
-    monkeypatch.setattr(importlib.import_module("webapp.mail"), "deliver_outbox", broken)
+    # by sys.modules: the package attribute `webapp.mail.outbox` may be the Flask-Mail extension
+    monkeypatch.setattr(importlib.import_module("webapp.mail.outbox"), "deliver_outbox", broken)
     assert deliver_after_commit() is None
     assert "stay queued" in caplog.text
     assert reload(message).sent_at is None

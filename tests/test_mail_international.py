@@ -5,8 +5,8 @@ from smtp_fixtures import smtp_server, smtputf8_server  # noqa: F401  (fixtures)
 from test_signup_submit import submit
 
 from webapp.extensions import db
-from webapp.mail import deliver_outbox, queue_email
-from webapp.mail_message import smtp_address
+from webapp.mail.outbox import deliver_outbox, queue_email
+from webapp.mail.message import smtp_address
 from webapp.models import OutboxMessage
 
 IDN_DOMAIN = "jean@exemple-é.fr"

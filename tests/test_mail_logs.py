@@ -5,10 +5,10 @@ import logging
 import pytest
 from smtp_fixtures import SmtpServer
 
-import webapp.mail as mail
+import webapp.mail.outbox as mail
 from webapp.extensions import db
-from webapp.logging_setup import redact_addresses
-from webapp.mail import deliver_after_commit, deliver_outbox, queue_email
+from webapp.web.request_log import redact_addresses
+from webapp.mail.outbox import deliver_after_commit, deliver_outbox, queue_email
 
 RECIPIENT = "secret.person@example.org"
 
@@ -42,7 +42,7 @@ def queue():
 def test_retry_and_final_failure_lines_name_the_message_not_the_recipient(ctx, rejecting_server, caplog):
     rejecting_server.configure(ctx)
     message = queue()
-    caplog.set_level(logging.WARNING, logger="webapp.mail")
+    caplog.set_level(logging.WARNING, logger="webapp.mail.outbox")
     assert deliver_outbox().retried == 1
     ctx.config["OUTBOX_MAX_ATTEMPTS"] = 2
     mail.OutboxMessage.update(next_attempt_at=mail.utcnow()).execute()
@@ -61,7 +61,7 @@ def test_a_traceback_quoting_an_address_is_redacted(ctx, monkeypatch, caplog):
         raise ValueError(f"cannot deliver to {RECIPIENT}")
 
     monkeypatch.setattr(mail, "deliver_outbox", broken)
-    caplog.set_level(logging.ERROR, logger="webapp.mail")
+    caplog.set_level(logging.ERROR, logger="webapp.mail.outbox")
     assert deliver_after_commit() is None
     [record] = caplog.records
     assert "ValueError: cannot deliver to <address>" in record.exc_text

@@ -15,8 +15,8 @@ from webapp.extensions import db
 from webapp.models import Account, AttachmentRequest, Membership, Role, Structure, utcnow
 from webapp.oidc.models import WebhookDelivery
 from webapp.oidc.webhooks import deliver_webhooks
-from webapp.structures.attachments import approve_attachment
-from webapp.structures.roles import change_role, detach_member
+from webapp.structures.manage.attachments import approve_attachment
+from webapp.structures.manage.roles import change_role, detach_member
 
 
 class Receiver:

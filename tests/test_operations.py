@@ -51,7 +51,7 @@ def test_one_json_line_per_request_without_personal_data(client, caplog, csrf_to
     assert fields["request_id"] == response.headers["X-Request-Id"]
     assert isinstance(fields["duration_ms"], float)
     assert records[-1].fields["route"] == "/activation/<token>"
-    from webapp.logging_setup import JsonLineFormatter
+    from webapp.web.request_log import JsonLineFormatter
 
     lines = [JsonLineFormatter().format(r) for r in records]
     for line in lines:

@@ -10,7 +10,7 @@ from smtp_fixtures import smtp_server  # noqa: F401  (a pytest fixture)
 from test_structures_attachments import make_account, sign_in
 
 from webapp.extensions import db
-from webapp.mail import claim_due_messages, queue_email
+from webapp.mail.outbox import claim_due_messages, queue_email
 from webapp.models import OutboxMessage, utcnow
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,7 +10,7 @@ from webapp.account.lockout import SignInFailure, claim_attempt
 from webapp.account.password_check import counter_key
 from webapp.extensions import db
 from webapp.models import utcnow
-from webapp.security import verify_password
+from webapp.credentials import verify_password
 
 WRONG = "Wrong-Horse-42x"
 NEW = "Battery-Staple-77q"

@@ -4,9 +4,9 @@ from flask import Flask
 
 from tests.directory_fixtures import fake_api, register_db  # noqa: F401  (fixtures)
 from tests.test_providers_insee import siret_answer
-from webapp.directory import RegisterUnavailable, get_register, load_demo_register
-from webapp.directory.chain import CachedRegister, FallbackRegister, TTLCache
-from webapp.directory.record import RegisterRecord
+from webapp.register import RegisterUnavailable, get_register, load_demo_register
+from webapp.register.chain import CachedRegister, FallbackRegister, TTLCache
+from webapp.register.record import RegisterRecord
 
 DEMO_SIRET = "90110001600012"
 API_ONLY_SIRET = "90110016500013"

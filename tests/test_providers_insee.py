@@ -4,8 +4,8 @@ import time
 import pytest
 
 from tests.directory_fixtures import fake_api  # noqa: F401  (fixture)
-from webapp.directory import RegisterUnavailable
-from webapp.directory.insee import KEY_HEADER, InseeRegister, current_period
+from webapp.register import RegisterUnavailable
+from webapp.register.insee import KEY_HEADER, InseeRegister, current_period
 
 SIRET, SIREN = "90110001600012", "901100016"
 ND = "[ND]"

@@ -4,8 +4,8 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.directory_fixtures import fake_api  # noqa: F401  (fixture)
-from webapp.directory import RegisterUnavailable
-from webapp.directory.recherche_entreprises import RechercheEntreprisesRegister
+from webapp.register import RegisterUnavailable
+from webapp.register.recherche_entreprises import RechercheEntreprisesRegister
 
 SIREN, HEAD_OFFICE, SECONDARY = "901100016", "90110001600012", "90110001600020"
 

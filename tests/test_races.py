@@ -120,7 +120,7 @@ def test_activation_link_used_twice_at_once_works_once(app, client, outbox):
     responses = race([activating(p) for p in passwords])
     assert sorted(r.status_code for r in responses) == [303, 410]
     winner = passwords[[r.status_code for r in responses].index(303)]
-    from webapp.security import verify_password
+    from webapp.credentials import verify_password
 
     [account] = rows(app, Account.select())
     assert account.is_active and verify_password(account.password_hash, winner)

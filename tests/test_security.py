@@ -5,7 +5,7 @@ import pytest
 
 from webapp.extensions import db
 from webapp.models import Account, AccountToken, utcnow
-from webapp.security import (
+from webapp.credentials import (
     consume_token,
     find_token,
     hash_password,

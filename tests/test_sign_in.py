@@ -6,7 +6,7 @@ from test_signup_submit import activation_page, submit
 
 from webapp.extensions import db
 from webapp.models import Account
-from webapp.security import hash_password
+from webapp.credentials import hash_password
 
 PASSWORD = "Correct-Horse-42x"
 

@@ -16,8 +16,8 @@ from webapp.models import (
     StructureEvent,
     utcnow,
 )
-from webapp.security import hash_password
-from webapp.structures.attachments import approve_attachment, refuse_attachment
+from webapp.credentials import hash_password
+from webapp.structures.manage.attachments import approve_attachment, refuse_attachment
 
 PASSWORD = "Correct-Horse-42x"
 _HASH = {}

@@ -7,7 +7,7 @@ from werkzeug.routing import IntegerConverter
 
 from webapp.extensions import db
 from webapp.models import AttachmentRequest, Role
-from webapp.url_converters import MAX_ID, parse_id
+from webapp.web.url_converters import MAX_ID, parse_id
 
 TOO_LARGE = [str(2**63), str(10**30), "9" * 5000]
 LARGE_BUT_VALID = [str(2**31), str(2**32 + 1), str(MAX_ID)]
@@ -68,7 +68,7 @@ def test_anonymous_gets_404_too(app, client):
 
 
 def test_a_route_bound_stays_as_the_route_sets_it(app):
-    from webapp.url_converters import DatabaseIdConverter
+    from webapp.web.url_converters import DatabaseIdConverter
 
     assert DatabaseIdConverter(app.url_map).max == MAX_ID
     assert DatabaseIdConverter(app.url_map, max=10).max == 10
@@ -79,7 +79,7 @@ def test_the_route_regex_takes_exactly_the_numbers_up_to_the_bound():
     import random
     import re
 
-    from webapp.url_converters import digits_up_to
+    from webapp.web.url_converters import digits_up_to
 
     pattern = re.compile(digits_up_to(MAX_ID))
     samples = [0, 9, 10**18 - 1, 10**18, MAX_ID - 1, MAX_ID, MAX_ID + 1, 10**19 - 1, 10**19]

@@ -11,7 +11,7 @@ from webapp.account.sessions import SESSION_KEY
 from webapp.account.sign_in_sessions import open_session
 from webapp.extensions import db
 from webapp.models import Account, Membership, OpenedWorkspace, Role, Structure, StructureEvent, StructureWorkspace, utcnow
-from webapp.workspaces.service import opened_codes
+from webapp.structures.workspaces.service import opened_codes
 
 HX = {"HX-Request": "true"}
 

@@ -11,8 +11,8 @@ from config import ConfigurationError  # noqa: F401  (webapp.ConfigurationError,
 
 from webapp.extensions import babel, csrf, db, htmx
 from webapp.extensions import mail as mail_extension
-from webapp.limits import init_limits
-from webapp.url_converters import register_url_converters
+from webapp.web.limits import init_limits
+from webapp.web.url_converters import register_url_converters
 from webapp.oidc import init_oidc
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,7 +44,7 @@ def create_app(overrides=None):
     with app.app_context():
         create_tables()
         if app.config["SIRENE_DEMO"]:
-            from webapp.directory import load_demo_register, register_is_empty
+            from webapp.register import load_demo_register, register_is_empty
 
             if register_is_empty():
                 load_demo_register(db.obj)
@@ -94,7 +94,7 @@ def init_database(app):
 
 
 def create_tables():
-    from webapp.directory import REGISTER_MODELS
+    from webapp.register import REGISTER_MODELS
     from webapp.account.lockout import LOCKOUT_MODELS
     from webapp.models import PORTAL_MODELS
     from webapp.signup.models import SIGNUP_MODELS
@@ -136,17 +136,17 @@ def init_i18n(app):
 
 def register_blueprints(app):
     from webapp.account import bp as account_bp
-    from webapp.captcha_routes import bp as captcha_bp
-    from webapp.devmail import bp as devmail_bp
-    from webapp.pages import bp as pages_bp
-    from webapp.new_structure import bp as new_structure_bp
-    from webapp.outbox_admin import bp as outbox_admin_bp
+    from webapp.captcha.views import bp as captcha_bp
+    from webapp.mail.devmail import bp as devmail_bp
+    from webapp.web.pages import bp as pages_bp
+    from webapp.structures.new import bp as new_structure_bp
+    from webapp.mail.admin import bp as outbox_admin_bp
     from webapp.signup import bp as signup_bp
-    from webapp.structure_directory import bp as structure_directory_bp
-    from webapp.structures import bp as structures_bp
-    from webapp.workspaces import bp as workspaces_bp
+    from webapp.structures.public_directory import bp as structure_directory_bp
+    from webapp.structures.manage import bp as structures_bp
+    from webapp.structures.workspaces import bp as workspaces_bp
 
-    from webapp.health import bp as health_bp
+    from webapp.web.health import bp as health_bp
 
     app.register_blueprint(health_bp)
     app.register_blueprint(pages_bp)
@@ -167,10 +167,10 @@ def register_blueprints(app):
 
 
 def register_cli(app):
-    from webapp.cli import init_db_command
-    from webapp.directory import sirene_cli
-    from webapp.outbox_admin import outbox_cli
-    from webapp.structures.cli import admin_cli, attachments_cli
+    from webapp.database import init_db_command
+    from webapp.register import sirene_cli
+    from webapp.mail.admin import outbox_cli
+    from webapp.structures.manage.cli import admin_cli, attachments_cli
 
     app.cli.add_command(init_db_command)
     app.cli.add_command(sirene_cli)
@@ -180,11 +180,11 @@ def register_cli(app):
 
 
 def register_hooks(app):
-    from webapp.logging_setup import init_request_logging
-    from webapp.pages import register_error_pages
-    from webapp.request_body import limit_chunked_bodies
-    from webapp.security_headers import add_security_headers
-    from webapp.static_assets import init_static_assets
+    from webapp.web.request_log import init_request_logging
+    from webapp.web.pages import register_error_pages
+    from webapp.web.chunked_bodies import limit_chunked_bodies
+    from webapp.web.headers import add_security_headers
+    from webapp.web.static import init_static_assets
 
     from webapp.i18n import remember_language
 

@@ -12,14 +12,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from webapp.directory import RegisterRecord
+from webapp.register import RegisterRecord
 from webapp.models import Structure
-from webapp.rendering import render
-from webapp.security import password_rules
+from webapp.web.rendering import render
+from webapp.credentials import password_rules
 from webapp.signup.forms import SignupForm
-from webapp.structure_check import IdentifierCheck, check_identifier
-from webapp.structure_form import validate_structure
-from webapp.structure_fragments import apply_prefill
+from webapp.structures.check import IdentifierCheck, check_identifier
+from webapp.structures.fields import validate_structure
+from webapp.structures.form_flow import apply_prefill
 
 bp = Blueprint("styleguide", __name__, url_prefix="/styleguide")
 

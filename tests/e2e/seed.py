@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from webapp.models import Account, AttachmentRequest, Membership, Role, Structure, utcnow
 from webapp.account.password_reset import PURPOSE as RESET_PURPOSE
-from webapp.security import hash_password, hours, issue_token
+from webapp.credentials import hash_password, hours, issue_token
 
 PASSWORD = "Horizon#Velours42"
 

@@ -62,7 +62,7 @@ def seeded(live_server):
     seeded = seed_structure_with_request(live_server.app)
     with live_server.app.app_context(), db.connection_context():
         if not OutboxMessage.select().exists():
-            from webapp.mail import queue_email
+            from webapp.mail.outbox import queue_email
             from webapp.models import Account
 
             account = Account.get(Account.email == seeded.manager_email)

@@ -4,8 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, SelectField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length
 
-from webapp.security import password_problems
-from webapp.structure_form import CleanTextMeta, select_choices
+from webapp.credentials import password_problems
+from webapp.structures.fields import CleanTextMeta, select_choices
 
 REQUIRED = _l("Fill in this field.")
 

@@ -118,7 +118,7 @@ def forget_failures(key):
 
 
 def tell_owner(email):
-    from webapp.mail import queue_email
+    from webapp.mail.outbox import queue_email
 
     account = Account.get_or_none(Account.email == " ".join((email or "").split()).lower())
     if account is None or not account.is_active:

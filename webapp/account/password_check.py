@@ -10,8 +10,8 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
-from webapp.mail import deliver_after_commit, queue_email
-from webapp.security import verify_password
+from webapp.mail.outbox import deliver_after_commit, queue_email
+from webapp.credentials import verify_password
 from webapp.account.lockout import claim_attempt, count_failure, forget_failures
 
 

@@ -3,9 +3,9 @@ from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
-from webapp.mail import queue_email
+from webapp.mail.outbox import queue_email
 from webapp.models import Account, AccountToken, SignInCode, utcnow
-from webapp.security import (
+from webapp.credentials import (
     consume_token,
     find_token,
     hash_password,

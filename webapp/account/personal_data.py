@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from webapp.extensions import db
-from webapp.mail import queue_email
+from webapp.mail.outbox import queue_email
 from webapp.oidc import platform_events
 from webapp.models import (
     AttachmentRequest,
@@ -20,7 +20,7 @@ from webapp.models import (
     StructureEvent,
     utcnow,
 )
-from webapp.structures.attachments import record_event
+from webapp.structures.manage.attachments import record_event
 
 ACCOUNT_FIELDS = (
     "email", "first_name", "last_name", "phone", "contact_email", "survey_consent", "terms_accepted_at",

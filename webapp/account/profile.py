@@ -1,6 +1,6 @@
 """Changes a signed-in user makes to their own account."""
 from webapp.extensions import db
-from webapp.security import hash_password, normalise_secret_answer
+from webapp.credentials import hash_password, normalise_secret_answer
 from webapp.account.password_reset import queue_password_changed, set_password_ending_sessions
 
 DETAIL_FIELDS = ("first_name", "last_name", "phone", "contact_email")

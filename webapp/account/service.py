@@ -5,7 +5,7 @@ from flask import current_app
 
 from webapp.extensions import db
 from webapp.models import Account, AccountToken, AttachmentRequest, AttachmentStatus, Membership, utcnow
-from webapp.security import (
+from webapp.credentials import (
     consume_token,
     find_token,
     hash_password,

@@ -17,7 +17,7 @@ import qrcode.image.svg
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from webapp.mail import queue_email
+from webapp.mail.outbox import queue_email
 from webapp.models import Account, SignInCode, utcnow
 
 MODES = ("mandatory", "optional", "off")

@@ -3,10 +3,10 @@ from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 
 from webapp.extensions import db
-from webapp.rendering import render
-from webapp.security import password_rules
+from webapp.web.rendering import render
+from webapp.credentials import password_rules
 from webapp.signup.service import queue_activation_link
-from webapp.structure_form import without_control_characters
+from webapp.structures.fields import without_control_characters
 from webapp.account import bp
 from webapp.account.after_response import after_response
 from webapp.account.forms import ActivationForm, check_new_password

@@ -9,10 +9,10 @@ from wtforms import BooleanField
 from wtforms.validators import DataRequired
 
 from webapp.auth import login_required
-from webapp.mail import deliver_after_commit
+from webapp.mail.outbox import deliver_after_commit
 from webapp.models import utcnow
-from webapp.rendering import render
-from webapp.structure_form import CleanTextMeta
+from webapp.web.rendering import render
+from webapp.structures.fields import CleanTextMeta
 from webapp.account import bp
 from webapp.account.personal_data import DeletionBlocked, delete_account, deletion_plan, export_personal_data
 from webapp.account.profile_forms import CurrentPasswordField

@@ -4,11 +4,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.auth import login_required
-from webapp.limits import wait_text
-from webapp.mail import deliver_after_commit
-from webapp.rendering import render
-from webapp.structures.attachments import pending_counts_for
-from webapp.security import password_rules
+from webapp.web.limits import wait_text
+from webapp.mail.outbox import deliver_after_commit
+from webapp.web.rendering import render
+from webapp.structures.manage.attachments import pending_counts_for
+from webapp.credentials import password_rules
 from webapp.account import bp
 from webapp.account.forms import SECRET_QUESTIONS, check_new_password
 from webapp.account.password_check import check_current_password as check_current_password_throttled

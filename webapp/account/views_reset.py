@@ -3,8 +3,8 @@ from flask import current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.rendering import render
-from webapp.security import password_rules
+from webapp.web.rendering import render
+from webapp.credentials import password_rules
 from webapp.account import bp
 from webapp.account.after_response import after_response
 from webapp.account.forms import SECRET_QUESTIONS, ForgotPasswordForm, ResetPasswordForm, check_new_password

@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
-from webapp.mail import deliver_after_commit
+from webapp.mail.outbox import deliver_after_commit
 from webapp.models import Account
-from webapp.rendering import render
+from webapp.web.rendering import render
 from webapp.account import bp
 from webapp.account.after_response import deliver_after_response
-from webapp.limits import count_failure, wait_text
+from webapp.web.limits import count_failure, wait_text
 from webapp.account.forms import SignInCodeForm, SignInForm
 from webapp.account.known_devices import remember_device
 from webapp.account.lockout import clear_failures, record_failure, wait_before_attempt

@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.auth import login_required
-from webapp.rendering import render
+from webapp.web.rendering import render
 from webapp.account import bp
 from webapp.account.profile_forms import PasswordCheckForm, TotpConfirmForm
 from webapp.account.two_factor import (

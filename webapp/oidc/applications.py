@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 
 from webapp.auth import login_required
 from webapp.extensions import db
-from webapp.rendering import render
+from webapp.web.rendering import render
 from webapp.oidc import bp
 from webapp.oidc.models import Consent, OAuthClient
 from webapp.oidc.tokens import revoke_client_for_account

@@ -16,7 +16,7 @@ from flask_wtf import FlaskForm
 
 from webapp.account.sessions import clear_session
 from webapp.extensions import db
-from webapp.rendering import render
+from webapp.web.rendering import render
 from webapp.oidc import bp
 from webapp.oidc.models import Consent
 from webapp.oidc.server import current_server, issuer

@@ -5,7 +5,7 @@ from peewee import IntegrityError
 
 from webapp.extensions import db
 from webapp.models import Membership, Structure
-from webapp.workspaces.service import workspace_states
+from webapp.structures.workspaces.service import workspace_states
 from webapp.oidc.models import Subject
 
 SCOPE_CLAIMS = {

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import request, session, url_for
 
-from webapp.security_headers import CONTENT_SECURITY_POLICY
+from webapp.web.headers import CONTENT_SECURITY_POLICY
 from webapp.oidc import bp
 from webapp.oidc.models import OAuthClient
 from webapp.oidc.tokens import query_client

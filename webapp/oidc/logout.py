@@ -11,7 +11,7 @@ from flask import g, request
 from flask_wtf import FlaskForm
 
 from webapp.extensions import csrf
-from webapp.rendering import render
+from webapp.web.rendering import render
 from webapp.oidc import bp
 from webapp.oidc.authorize import error_page
 from webapp.oidc.claims import sub_for

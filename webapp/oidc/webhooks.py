@@ -13,8 +13,8 @@ import urllib.request
 
 from flask import current_app
 
-from webapp import leases
-from webapp.mail import DeliveryReport
+from webapp.mail import leases
+from webapp.mail.outbox import DeliveryReport
 from webapp.oidc.models import OAuthClient, WebhookDelivery
 
 log = logging.getLogger(__name__)

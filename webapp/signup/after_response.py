@@ -11,7 +11,7 @@ import logging
 from flask import after_this_request, copy_current_request_context
 
 from webapp.extensions import db
-from webapp.mail import deliver_after_commit
+from webapp.mail.outbox import deliver_after_commit
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from peewee import IntegrityError
 from webapp.extensions import db
 from webapp.models import Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, utcnow
 from webapp.oidc import platform_events
-from webapp.security import hours, issue_token, token_digest
+from webapp.credentials import hours, issue_token, token_digest
 from webapp.signup.models import HeldSignup
 from webapp.signup.service import find_or_create_structure, payload_of
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from webapp.structure_form import StructureFields, check_email, check_phone
+from webapp.structures.fields import StructureFields, check_email, check_phone
 
 REQUIRED = _l("Fill in this field.")
 

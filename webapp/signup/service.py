@@ -23,10 +23,10 @@ from flask_babel import lazy_gettext as _l
 from peewee import IntegrityError
 
 from webapp.extensions import db
-from webapp.identifiers import assign_identifier, identifier_type
-from webapp.mail import queue_email
+from webapp.structures.identifiers import assign_identifier, identifier_type
+from webapp.mail.outbox import queue_email
 from webapp.models import Account, Structure, utcnow
-from webapp.security import hours, issue_token, token_digest
+from webapp.credentials import hours, issue_token, token_digest
 from webapp.signup.models import HeldSignup
 
 # A held sign-up is deleted this long after it was submitted, whether its link was opened or not.

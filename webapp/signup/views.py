@@ -8,11 +8,11 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp import captcha
-from webapp.rendering import render, wants_fragment
-from webapp.structure_check import check_identifier
-from webapp.structure_form import validate_structure, without_control_characters
-from webapp.structure_fragments import form_submitted, identifier_typed, type_chosen
+from webapp.captcha import service as captcha
+from webapp.web.rendering import render, wants_fragment
+from webapp.structures.check import check_identifier
+from webapp.structures.fields import validate_structure, without_control_characters
+from webapp.structures.form_flow import form_submitted, identifier_typed, type_chosen
 from webapp.signup import bp
 from webapp.signup.after_response import after_response
 from webapp.signup.forms import SignupForm

@@ -1,7 +1,7 @@
 """The link e-mailed about a held sign-up: opening it creates the account (confirmation.py)."""
 from flask import redirect, url_for
 
-from webapp.rendering import render
+from webapp.web.rendering import render
 from webapp.signup import bp
 from webapp.signup.confirmation import find_held, open_held
 

@@ -1,5 +1,0 @@
-from flask import Blueprint
-
-bp = Blueprint("structure_directory", __name__, url_prefix="/annuaire")
-
-from webapp.structure_directory import views  # noqa: E402,F401  (routes register themselves on bp)

@@ -1,0 +1,213 @@
+"""The structure part of a form (sign-up now, "create a structure" later): fields and their rules."""
+import re
+from functools import lru_cache
+
+import phonenumbers
+from babel import Locale
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, HiddenField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+
+from webapp.structures.widgets import CachedOptionsSelect
+from webapp.structures.identifiers import EU_COUNTRIES, IDENTIFIER_TYPES, identifier_type, vat_country
+
+STRUCTURE_TYPES = (
+    ("company", _l("Company")),
+    ("individual", _l("Individual entrepreneur")),
+    ("association", _l("Association")),
+    ("public", _l("Public body")),
+)
+
+
+# Two-letter codes CLDR names that are not countries: groupings, pseudo-locales (XA, XB) and
+# ISO 3166 "exceptionally reserved" codes (AC, CP, DG, EA, IC, TA, CQ).
+NOT_COUNTRIES = frozenset("ZZ EU EZ UN QO XA XB AC CP DG EA IC TA CQ".split())
+# Parts of EU member states that CLDR lists on their own: never "outside the EU".
+EU_TERRITORIES = frozenset("GF GP MQ RE YT MF AX".split())
+
+
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def without_control_characters(value):
+    """Single-line inputs never need control characters; a NUL would make PostgreSQL fail (a 500)."""
+    if not isinstance(value, str):
+        return value
+    return _CONTROL_CHARACTERS.sub(lambda m: " " if m.group() in "\t\r\n" else "", value)
+
+
+class CleanTextMeta:
+    """Form Meta (declare `class Meta(CleanTextMeta)`): every text field drops control characters."""
+
+    def bind_field(self, form, unbound_field, options):
+        if issubclass(unbound_field.field_class, StringField):
+            filters = tuple(unbound_field.kwargs.get("filters", ())) + (without_control_characters,)
+            options = dict(options, filters=filters)
+        return super().bind_field(form, unbound_field, options)
+
+
+def select_choices(pairs):
+    """(value, label) pairs as WTForms options."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def country_choices(outside_eu_only=False):
+    return [("", _l("Choose a country"))] + list(_countries(str(get_locale()), outside_eu_only))
+
+
+@lru_cache(maxsize=16)
+def _countries(locale, outside_eu_only):
+    """(code, name) of every country, sorted by name in `locale`."""
+    names = Locale.parse(locale).territories
+    codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES]
+    if outside_eu_only:
+        codes = [c for c in codes if c not in EU_COUNTRIES and c not in EU_TERRITORIES]
+    return tuple(sorted(((c, names[c]) for c in codes), key=lambda p: p[1]))
+
+
+def check_email(value):
+    try:
+        return validate_email(value, check_deliverability=False).normalized, None
+    except EmailNotValidError:
+        return value, _l("Enter an e-mail address in the form name@example.fr.")
+
+
+def check_phone(value, country="FR"):
+    try:
+        number = phonenumbers.parse(value, country or "FR")
+    except phonenumbers.NumberParseException:
+        return value, _l("Enter a phone number, for example 01 23 45 67 89 or +33 1 23 45 67 89.")
+    if not phonenumbers.is_valid_number(number):
+        return value, _l("This phone number is not valid: check the number of digits and the country code.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
+
+
+class StructureFields:
+    """Mixed into a FlaskForm. Structure fields are checked by validate_structure(), per identifier type."""
+
+    Meta = CleanTextMeta
+
+    identifier_type = SelectField(_l("Identifier type"), validate_choice=False)
+    identifier = StringField(_l("Identifier"), validators=[Optional(), Length(max=40)])
+    prefilled_siret = HiddenField()
+    structure_type = SelectField(_l("Structure type"), validate_choice=False)
+    company_name = StringField(_l("Company name"), validators=[Optional(), Length(max=200)])
+    label = StringField(_l("Structure label"), validators=[Optional(), Length(max=200)])
+    person_last_name = StringField(_l("Last name of the person"), validators=[Optional(), Length(max=100)])
+    person_first_name = StringField(_l("First name of the person"), validators=[Optional(), Length(max=100)])
+    structure_email = StringField(_l("Structure e-mail address"), validators=[Optional(), Length(max=254)])
+    structure_phone = StringField(_l("Structure phone"), validators=[Optional(), Length(max=32)])
+    address_line = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
+    address_complement_1 = StringField(_l("Address line 2"), validators=[Optional(), Length(max=200)])
+    address_complement_2 = StringField(_l("Address line 3"), validators=[Optional(), Length(max=200)])
+    postcode = StringField(_l("Postcode"), validators=[Optional(), Length(max=20)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
+    country = SelectField(_l("Country"), validate_choice=False, widget=CachedOptionsSelect())
+    non_diffusible = BooleanField(_l("Not for publication (non-diffusible)"))
+    feature_payment_requests = BooleanField(_l("Submit payment requests"), default=True)
+    feature_dume = BooleanField(_l("Create and/or consult DUME"))
+
+    def setup_structure_choices(self):
+        self.identifier_type.choices = select_choices(
+            [("", _l("Choose an identifier type"))] + [(t.code, t.label) for t in IDENTIFIER_TYPES]
+        )
+        self.structure_type.choices = select_choices([("", _l("Choose a structure type"))] + list(STRUCTURE_TYPES))
+        kind = self.chosen_type()
+        self.country.choices = select_choices(
+            country_choices(outside_eu_only=kind is not None and kind.code == "HORS_UE")
+        )
+        if kind and not self.country.data:
+            self.country.data = kind.default_country
+
+    def drop_unasked_fields(self):
+        """Forget values (and errors) of structure fields the chosen type does not show: forged or stale."""
+        kind = self.chosen_type()
+        asked = {form_field_name(name) for name in (kind.fields if kind else ())}
+        if kind and kind.takes_identifier:
+            asked.add("identifier")
+        if kind and kind.fixed_structure_type:
+            asked.discard("structure_type")
+        for name in TEXT_STRUCTURE_FIELDS:
+            if name not in asked:
+                self[name].data = ""
+                self[name].errors = []
+
+    def chosen_type(self):
+        return identifier_type(self.identifier_type.data or "")
+
+    def structure_values(self):
+        """The structure's columns from the form, for the fields its type asks for."""
+        kind = self.chosen_type()
+        values = {}
+        for column in kind.fields:
+            field = getattr(self, form_field_name(column))
+            if isinstance(field, BooleanField):
+                values[column] = bool(field.data)
+            else:  # a field absent from the POST has data None: store "", never "None"/"False"
+                values[column] = (field.data or "").strip()
+        if kind.fixed_structure_type:
+            values["structure_type"] = kind.fixed_structure_type
+        values["feature_payment_requests"] = bool(self.feature_payment_requests.data)
+        values["feature_dume"] = bool(self.feature_dume.data)
+        return values
+
+
+TEXT_STRUCTURE_FIELDS = (
+    "identifier", "structure_type", "company_name", "label", "person_last_name", "person_first_name",
+    "structure_email", "structure_phone", "address_line", "address_complement_1",
+    "address_complement_2", "postcode", "city",
+)
+
+
+def form_field_name(field_name):
+    return {"email": "structure_email", "phone": "structure_phone"}.get(field_name, field_name)
+
+
+def validate_structure(form, check):
+    """Add errors to the structure fields of `form`. `check` is the IdentifierCheck of its identifier."""
+    kind = form.chosen_type()
+    if kind is None:
+        form.identifier_type.errors.append(_l("Choose the type of identifier of your structure."))
+        return
+    if check.message and check.is_error:
+        form.identifier.errors.append(check.message)
+        return
+    if check.structure is not None:
+        return  # an attachment request: the structure's fields are not asked
+    form.drop_unasked_fields()
+    _validate_country(form, kind)  # first: the country of an EU VAT number comes from its prefix
+    for field_name in kind.required:
+        field = getattr(form, form_field_name(field_name))
+        if not (field.data or "").strip():
+            field.errors.append(_l("Fill in this field."))
+    if form.structure_type.data and form.structure_type.data not in dict(STRUCTURE_TYPES):
+        form.structure_type.errors.append(_l("Choose a structure type from the list."))
+    country = form.country.data or "FR"
+    if form.structure_email.data and not form.structure_email.errors:
+        form.structure_email.data, error = check_email(form.structure_email.data.strip())
+        if error:
+            form.structure_email.errors.append(error)
+    if form.structure_phone.data and not form.structure_phone.errors:
+        form.structure_phone.data, error = check_phone(form.structure_phone.data, country)
+        if error:
+            form.structure_phone.errors.append(error)
+    postcode = (form.postcode.data or "").strip()
+    if postcode and country == "FR" and not re.fullmatch(r"\d{5}", postcode):
+        form.postcode.errors.append(_l("A French postcode has 5 digits, for example 75001."))
+
+
+def _validate_country(form, kind):
+    code = form.country.data or ""
+    if kind.code == "UE_HORS_FRANCE" and (form.identifier.data or "").strip():
+        # The country of an EU VAT number is its prefix, whatever was chosen.
+        form.country.data = code = vat_country(form.identifier.data.strip().upper())
+    if not code:
+        return
+    if code not in dict(country_choices()):
+        form.country.errors.append(_l("Choose a country from the list."))
+    elif kind.code == "HORS_UE" and code in EU_COUNTRIES:
+        form.country.errors.append(_l("A structure outside the EU cannot be in an EU country: choose another type or country."))
+

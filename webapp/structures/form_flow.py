@@ -1,0 +1,69 @@
+"""The structure part of a form, shared by every page that has one (sign-up, new structure, attachment).
+
+Each page keeps its own form class, template and URLs; what a fragment does to the form (reset the
+identifier on a type change, check it and pre-fill from the register) lives here once.
+"""
+from flask import request
+
+from webapp.structures.identifiers import vat_country
+from webapp.structures.check import PREFILL, check_identifier, prefill_values
+
+
+def apply_prefill(form, check, overwrite=True):
+    """Pre-fill from the register once per SIRET, so the user's own edits are not overwritten.
+
+    On the final submit (overwrite=False) only empty fields are filled. A new SIRET replaces what
+    the previous one pre-filled, so nothing of another company (or a masked value) lingers.
+    """
+    kind = form.chosen_type()
+    if kind is not None and kind.code == "UE_HORS_FRANCE" and check.identifier and not check.is_error:
+        form.country.data = vat_country(check.identifier)
+    if check.status != "found" or form.prefilled_siret.data == check.identifier:
+        return
+    values = prefill_values(check.record)
+    if overwrite and form.prefilled_siret.data:
+        for name in PREFILL.values():
+            if name not in values:
+                getattr(form, name).data = ""
+        form.non_diffusible.data = False
+    for name, value in values.items():
+        field = getattr(form, name)
+        if overwrite or not field.data:
+            field.data = value
+    form.prefilled_siret.data = check.identifier
+    form.identifier.data = check.identifier
+
+
+def apply_feature_defaults(form):
+    """The feature boxes take their defaults when the page did not show them yet.
+
+    An unticked box is absent from a POST, like a box that was never shown: the marker
+    `features_shown` (rendered with the boxes) tells the two apart.
+    """
+    if "features_shown" not in request.form:
+        form.feature_payment_requests.data = form.feature_payment_requests.default
+        form.feature_dume.data = form.feature_dume.default
+
+
+def type_chosen(form):
+    """The identifier type changed: forget the identifier and what it pre-filled. Returns the check."""
+    apply_feature_defaults(form)
+    form.identifier.data = ""
+    form.prefilled_siret.data = ""
+    return check_identifier(form.identifier_type.data, "")
+
+
+def identifier_typed(form):
+    """The identifier changed: check it and pre-fill from the register. Returns the check."""
+    apply_feature_defaults(form)
+    check = check_identifier(form.identifier_type.data, form.identifier.data)
+    apply_prefill(form, check)
+    return check
+
+
+def form_submitted(form, final):
+    """A whole-form POST (JS off, or the final submit). Returns the check."""
+    apply_feature_defaults(form)
+    check = check_identifier(form.identifier_type.data, form.identifier.data)
+    apply_prefill(form, check, overwrite=not final)
+    return check

@@ -1,0 +1,234 @@
+"""Attachment requests, the managers' side: approve, refuse, remind.
+
+A decision is a conditional UPDATE ... WHERE status = 'pending': of two managers (or two clicks)
+deciding the same request at once, exactly one changes the row, records the event and queues the e-mail.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+
+from webapp.extensions import db
+from webapp.mail.outbox import queue_email
+from webapp.oidc import platform_events
+from webapp.models import (
+    Account,
+    AttachmentRequest,
+    AttachmentStatus,
+    Membership,
+    Role,
+    Structure,
+    StructureEvent,
+    utcnow,
+)
+from webapp.credentials import hours, issue_token
+from webapp.signup.service import activation_url
+
+MAX_REASON_LENGTH = 500
+
+
+@dataclass
+class Decision:
+    request_id: int
+    outcome: str  # "approved", "refused", "already_decided", "unknown"
+    requester_name: str = ""
+    requester_email: str = ""
+
+
+def portal_url(endpoint, **values):
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def pending_requests(structure):
+    return list(
+        AttachmentRequest.select(AttachmentRequest, Account)
+        .join(Account, on=(AttachmentRequest.account == Account.id))
+        .where(
+            (AttachmentRequest.structure == structure)
+            & (AttachmentRequest.status == AttachmentStatus.PENDING)
+        )
+        .order_by(AttachmentRequest.created_at, AttachmentRequest.id)
+    )
+
+
+def pending_counts_for(account):
+    """{structure id: pending requests} for every structure `account` manages."""
+    managed = Membership.select(Membership.structure).where(
+        (Membership.account == account) & (Membership.role.in_(Role.MANAGERS))
+    )
+    counts = {row.structure_id: 0 for row in managed}
+    if counts:
+        query = (
+            AttachmentRequest.select(AttachmentRequest.structure)
+            .where(
+                AttachmentRequest.structure.in_(list(counts))
+                & (AttachmentRequest.status == AttachmentStatus.PENDING)
+            )
+        )
+        for row in query:
+            counts[row.structure_id] += 1
+    return counts
+
+
+def record_event(structure, actor, action, subject_email="", detail=""):
+    event = StructureEvent.create(
+        structure=structure,
+        actor=actor,
+        actor_email=actor.email if actor else "",
+        action=action,
+        subject_email=subject_email,
+        detail=detail[:2000],
+    )
+    platform_events.structure_event(event)  # the platforms' webhooks, in the same transaction
+    return event
+
+
+def _claim(request_id, structure, actor, status, reason=""):
+    """Move one pending request of `structure` to `status`; False when it was no longer pending."""
+    changed = (
+        AttachmentRequest.update(status=status, decided_by=actor, decided_at=utcnow(), reason=reason)
+        .where(
+            (AttachmentRequest.id == request_id)
+            & (AttachmentRequest.structure == structure)
+            & (AttachmentRequest.status == AttachmentStatus.PENDING)
+        )
+        .execute()
+    )
+    return changed == 1
+
+
+def _find(structure, request_id):
+    """The request if it belongs to `structure`: an id from a form is never trusted alone."""
+    return AttachmentRequest.get_or_none(
+        (AttachmentRequest.id == request_id) & (AttachmentRequest.structure == structure)
+    )
+
+
+def approve_attachment(structure, request_id, actor):
+    """Make the requester a user of the structure and queue the approval e-mail (inside a transaction)."""
+    with db.atomic():
+        request = _find(structure, request_id)
+        if request is None:
+            return Decision(request_id, "unknown")
+        account = request.account
+        decision = Decision(request.id, "approved", account.full_name, account.email)
+        if not _claim(request.id, structure, actor, AttachmentStatus.APPROVED):
+            decision.outcome = "already_decided"
+            return decision
+        Membership.get_or_create(account=account, structure=structure, defaults={"role": Role.USER})
+        record_event(structure, actor, "attachment_approved", account.email)
+        context = {"account": account, "structure": structure, "activation_url": None}
+        if not account.is_active:
+            lifetime = current_app.config["ACTIVATION_TOKEN_HOURS"]
+            token = issue_token(account, "activation", hours(lifetime))
+            context.update(activation_url=activation_url(token), lifetime_hours=lifetime)
+        else:
+            context["sign_in_url"] = portal_url("account.sign_in")
+        queue_email(
+            account.email, "attachment_approved", _l("Your attachment request was approved"),
+            locale=account.locale, **context,
+        )
+    return decision
+
+
+def refuse_attachment(structure, request_id, actor, reason=""):
+    """Record the refusal, queue its e-mail and delete the requester's account if never activated."""
+    reason = (reason or "").strip()[:MAX_REASON_LENGTH]
+    with db.atomic():
+        request = _find(structure, request_id)
+        if request is None:
+            return Decision(request_id, "unknown")
+        account = request.account
+        decision = Decision(request.id, "refused", account.full_name, account.email)
+        if not _claim(request.id, structure, actor, AttachmentStatus.REFUSED, reason):
+            decision.outcome = "already_decided"
+            return decision
+        record_event(structure, actor, "attachment_refused", account.email, reason)
+        deleted = not account.is_active and _delete_if_unused(account)
+        queue_email(
+            account.email, "attachment_refused", _l("Your attachment request was refused"),
+            locale=account.locale, account=account, structure=structure, reason=reason,
+            account_deleted=deleted, signup_url=portal_url("signup.signup_page"),
+        )
+    return decision
+
+
+def _delete_if_unused(account):
+    """A never-activated account with nothing else pending goes: its owner may sign up again."""
+    other_requests = AttachmentRequest.select().where(
+        (AttachmentRequest.account == account) & (AttachmentRequest.status == AttachmentStatus.PENDING)
+    ).exists()
+    if other_requests or Membership.select().where(Membership.account == account).exists():
+        return False
+    account.delete_instance(recursive=True)
+    return True
+
+
+def decide(structure, actor, action, request_ids, reasons=None, default_reason=""):
+    """Approve or refuse several requests; one Decision per distinct id, in the order given."""
+    reasons = reasons or {}
+    decisions, seen = [], set()
+    for request_id in request_ids:
+        if request_id in seen:
+            continue
+        seen.add(request_id)
+        if action == "approve":
+            decisions.append(approve_attachment(structure, request_id, actor))
+        else:
+            reason = reasons.get(request_id) or default_reason
+            decisions.append(refuse_attachment(structure, request_id, actor, reason))
+    return decisions
+
+
+def remind_managers(now=None):
+    """E-mail the managers of structures whose requests waited ATTACHMENT_REMINDER_DAYS; once per period.
+
+    Returns the number of e-mails queued.
+    """
+    now = now or utcnow()
+    cutoff = now - timedelta(days=current_app.config["ATTACHMENT_REMINDER_DAYS"])
+    due = (
+        AttachmentRequest.select()
+        .where(
+            (AttachmentRequest.status == AttachmentStatus.PENDING)
+            & (AttachmentRequest.created_at <= cutoff)
+            & (AttachmentRequest.reminded_at.is_null() | (AttachmentRequest.reminded_at <= cutoff))
+        )
+    )
+    by_structure = {}
+    for request in due:
+        by_structure.setdefault(request.structure_id, []).append(request.id)
+    sent = 0
+    for structure_id, request_ids in by_structure.items():
+        with db.atomic():
+            managers = list(
+                Account.select().join(Membership, on=(Membership.account == Account.id)).where(
+                    (Membership.structure == structure_id)
+                    & (Membership.role.in_(Role.MANAGERS))
+                    & (Account.is_active == True)  # noqa: E712  (peewee expression)
+                )
+            )
+            if not managers:
+                continue  # nobody to remind: a portal administrator names a manager
+            claimed = (
+                AttachmentRequest.update(reminded_at=now)
+                .where(
+                    AttachmentRequest.id.in_(request_ids)
+                    & (AttachmentRequest.reminded_at.is_null() | (AttachmentRequest.reminded_at <= cutoff))
+                )
+                .execute()
+            )
+            if not claimed:
+                continue  # another run reminded them meanwhile
+            structure = Structure.get_by_id(structure_id)
+            waiting = len(pending_requests(structure))
+            for manager in managers:
+                queue_email(
+                    manager.email, "manager_reminder", _l("Attachment requests are waiting for your decision"),
+                    locale=manager.locale, account=manager, structure=structure, count=waiting,
+                    days=current_app.config["ATTACHMENT_REMINDER_DAYS"],
+                    requests_url=portal_url("structures.requests", structure_id=structure.id),
+                )
+                sent += 1
+    return sent

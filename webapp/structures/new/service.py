@@ -1,0 +1,123 @@
+"""A signed-in user creates a structure or asks to join one. No `request` here (DESIGN.md §1).
+
+Each account may be principal manager of MAX_STRUCTURES_PER_ACCOUNT structures, create
+STRUCTURE_CREATIONS_PER_HOUR, have MAX_PENDING_ATTACHMENT_REQUESTS awaiting a decision, file
+ATTACHMENT_REQUESTS_PER_HOUR, and hold one pending request per structure. The counts are read in the
+transaction that writes, after serialise() on the account: a burst of simultaneous requests of one
+account runs one at a time and cannot pass a limit.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from webapp.extensions import db
+from webapp.structures.identifiers import identifier_type
+from webapp.models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent
+from webapp.quotas import HOUR, LimitReached, seconds_until_free, serialise, wait_text
+from webapp.oidc import platform_events
+from webapp.signup.service import find_or_create_structure
+
+
+@dataclass
+class Outcome:
+    kind: str  # "created", "requested", "member" (already), "pending" (already)
+    structure: Structure
+
+
+def relation_to(account, structure):
+    """"member", "pending" or None: what ties the account to the structure already."""
+    if Membership.get_or_none((Membership.account == account) & (Membership.structure == structure)):
+        return "member"
+    if pending_request(account, structure) is not None:
+        return "pending"
+    return None
+
+
+def pending_request(account, structure):
+    return AttachmentRequest.get_or_none(
+        (AttachmentRequest.account == account)
+        & (AttachmentRequest.structure == structure)
+        & (AttachmentRequest.status == AttachmentStatus.PENDING)
+    )
+
+
+def _serialise(account):
+    serialise(f"structures-of-account:{account.id}")
+
+
+def request_attachment(account, structure):
+    """A pending request, unless the account is already a member or already waiting.
+
+    Raises LimitReached when the account has too many requests waiting, or filed too many lately.
+    """
+    with db.atomic():
+        _serialise(account)
+        already = relation_to(account, structure)
+        if already:
+            return Outcome(already, structure)
+        _check_attachment_limits(account)
+        AttachmentRequest.create(account=account, structure=structure)
+    return Outcome("requested", structure)
+
+
+def create_or_join(account, type_code, identifier, values):
+    """A new structure managed by the account, or an attachment request if the identifier is taken.
+
+    find_or_create_structure lets the unique index decide a race: whoever loses it asks to join.
+    Raises LimitReached (nothing is created) when the account may not create or ask now.
+    """
+    with db.atomic():
+        _serialise(account)
+        if not _taken(type_code, identifier):
+            _check_creation_limits(account)
+        structure, created = find_or_create_structure(type_code, identifier, values, account)
+        if created:
+            Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
+            StructureEvent.create(structure=structure, actor=account, actor_email=account.email,
+                                  action="structure_created")
+            platform_events.structure_created(structure, account)
+            return Outcome("created", structure)
+        return request_attachment(account, structure)
+
+
+def _taken(type_code, identifier):
+    if not identifier_type(type_code).takes_identifier:
+        return False  # the portal assigns a new identifier: this is always a creation
+    return Structure.select().where(
+        (Structure.identifier_type == type_code) & (Structure.identifier == identifier)
+    ).exists()
+
+
+def _check_creation_limits(account):
+    config = current_app.config
+    cap = config["MAX_STRUCTURES_PER_ACCOUNT"]
+    principal = Membership.select().where(
+        (Membership.account == account) & (Membership.role == Role.PRINCIPAL_MANAGER)
+    ).count()
+    if cap > 0 and principal >= cap:
+        raise LimitReached(_(
+            "You are already the principal manager of the most structures one account may have (%(max)d). "
+            "To create another, first hand over the principal role of one of them to another member.", max=cap))
+    created = StructureEvent.select().where(
+        (StructureEvent.actor == account) & (StructureEvent.action == "structure_created"))
+    wait = seconds_until_free(created, StructureEvent.created_at, config["STRUCTURE_CREATIONS_PER_HOUR"], HOUR)
+    if wait:
+        raise LimitReached(_(
+            "You have reached the limit of structures created in one hour (%(max)d). You can create the "
+            "next one in %(wait)s.", max=config["STRUCTURE_CREATIONS_PER_HOUR"], wait=wait_text(wait)), wait)
+
+
+def _check_attachment_limits(account):
+    config = current_app.config
+    cap = config["MAX_PENDING_ATTACHMENT_REQUESTS"]
+    mine = AttachmentRequest.select().where(AttachmentRequest.account == account)
+    if cap > 0 and mine.where(AttachmentRequest.status == AttachmentStatus.PENDING).count() >= cap:
+        raise LimitReached(_(
+            "You have reached the limit of attachment requests awaiting a decision (%(max)d). You can ask "
+            "again once a manager has approved or refused one of them.", max=cap))
+    wait = seconds_until_free(mine, AttachmentRequest.created_at, config["ATTACHMENT_REQUESTS_PER_HOUR"], HOUR)
+    if wait:
+        raise LimitReached(_(
+            "You have reached the limit of attachment requests sent in one hour (%(max)d). You can send the "
+            "next one in %(wait)s.", max=config["ATTACHMENT_REQUESTS_PER_HOUR"], wait=wait_text(wait)), wait)

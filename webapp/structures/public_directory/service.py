@@ -1,0 +1,67 @@
+"""Annuaire des structures: what anyone may find, and see, of the structures in the portal.
+
+Private persons (PARTICULIER) are never listed: their structure is a person (name, home address),
+and the directory is public. A non-diffusible structure is found by its name or identifier only,
+never by its city, and shows nothing else.
+"""
+from dataclasses import dataclass
+
+from peewee import Case, fn
+
+from webapp.models import Structure
+from webapp.structures.fields import without_control_characters
+
+PER_PAGE = 20
+MAX_QUERY = 100
+MAX_PAGE = 10_000
+
+
+# Structure.public_name, in SQL, to sort by.
+PUBLIC_NAME = Case(None, [(Structure.label != "", Structure.label)], Structure.company_name)
+
+
+@dataclass
+class SearchResult:
+    query: str
+    page: int
+    pages: int
+    total: int
+    structures: list
+
+
+def clean_query(raw):
+    return " ".join(without_control_characters(raw or "").split())[:MAX_QUERY]
+
+
+def listed():
+    return Structure.select().where(Structure.identifier_type != "PARTICULIER")
+
+
+def matching(query):
+    """LIKE with the user's % and _ escaped (peewee's contains() adds ESCAPE)."""
+    structures = listed()
+    if not query:
+        return structures
+    by_name = (
+        Structure.company_name.contains(query)
+        | Structure.label.contains(query)
+        | Structure.identifier.contains(query.replace(" ", ""))
+    )
+    by_city = (Structure.non_diffusible == False) & Structure.city.contains(query)  # noqa: E712
+    return structures.where(by_name | by_city)
+
+
+def search(raw_query, page=1):
+    query = clean_query(raw_query)
+    found = matching(query)
+    total = found.count()
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(page or 1, 1), pages, MAX_PAGE)
+    structures = list(
+        found.order_by(fn.LOWER(PUBLIC_NAME), Structure.id).paginate(page, PER_PAGE)
+    )
+    return SearchResult(query, page, pages, total, structures)
+
+
+def listed_structure(structure_id):
+    return listed().where(Structure.id == structure_id).first()
