@@ -10,9 +10,9 @@ from webapp.mail.outbox import (
     claim,
     deliver_after_commit,
     deliver_outbox,
-    outbox_cli,
     queue_email,
 )
+from webapp.mail.cli import outbox_cli
 from webapp.models import OutboxMessage, utcnow
 
 SIGN_IN = "http://portal.test/connexion"

@@ -1,15 +1,14 @@
 """Application factory."""
 from pathlib import Path
 
-from flask import Flask, request, session
-from flask_babel import get_locale
-from peewee import PostgresqlDatabase
-from playhouse import db_url
+from flask import Flask
 
 import config as config_module
 from config import ConfigurationError  # noqa: F401  (webapp.ConfigurationError, as before)
 
-from webapp.extensions import babel, csrf, db, htmx
+from webapp.database import create_tables, init_database
+from webapp.extensions import csrf, db, htmx
+from webapp.i18n import init_i18n
 from webapp.extensions import mail as mail_extension
 from webapp.web.limits import init_limits
 from webapp.web.url_converters import register_url_converters
@@ -59,81 +58,6 @@ def check_production_settings(cfg):
         raise ConfigurationError(config_module.refusal_message(problems))
 
 
-def open_database(url):
-    """A pooled connection per worker thread: connecting (and, on SQLite, checkpointing the WAL when
-    the last connection closes) on every request cost more than the request's own queries."""
-    scheme, sep, rest = url.partition("://")
-    if "+pool" not in scheme and scheme in ("sqlite", "postgresql", "postgres"):
-        url = f"{scheme}+pool{sep}{rest}"
-    options = {"max_connections": 32, "stale_timeout": 300}
-    if scheme.startswith("sqlite"):
-        path = rest[1:] if rest.startswith("/") else rest
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        options["pragmas"] = {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
-        # BEGIN IMMEDIATE: a transaction that reads then writes would otherwise fail with "database is
-        # locked" (SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait for) when another worker
-        # wrote in between; taking the write lock up front makes concurrent writers queue instead.
-        options["lock_type"] = "IMMEDIATE"
-        # The pool hands a returned connection to whichever thread asks next (one at a time).
-        options["check_same_thread"] = False
-    return db_url.connect(url, **options)
-
-
-def init_database(app):
-    db.initialize(open_database(app.config["DATABASE_URL"]))
-
-    @app.before_request
-    def _connect():
-        db.connect(reuse_if_open=True)
-
-    @app.teardown_appcontext
-    def _close(exc):
-        if not db.is_closed():
-            db.close()
-
-
-def create_tables():
-    from webapp.register import REGISTER_MODELS
-    from webapp.account.lockout import LOCKOUT_MODELS
-    from webapp.models import PORTAL_MODELS
-    from webapp.signup.models import SIGNUP_MODELS
-    from webapp.oidc.models import OIDC_MODELS
-
-    with db.connection_context(), db.atomic():
-        if isinstance(db.obj, PostgresqlDatabase):
-            # PostgreSQL: several gunicorn workers start at once; one creates the tables, the others wait.
-            db.execute_sql("SELECT pg_advisory_xact_lock(4707301)")
-        db.create_tables(PORTAL_MODELS + SIGNUP_MODELS + LOCKOUT_MODELS + OIDC_MODELS + REGISTER_MODELS, safe=True)
-
-
-def select_locale():
-    requested = request.args.get("lang")
-    languages = babel_languages()
-    if requested in languages:
-        session["lang"] = requested
-        return requested
-    if session.get("lang") in languages:
-        return session["lang"]
-    return "fr"
-
-
-def babel_languages():
-    from flask import current_app
-
-    return current_app.config["LANGUAGES"]
-
-
-def init_i18n(app):
-    from webapp.i18n import compile_catalogues, url_with_language
-
-    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
-    babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.add_extension("jinja2.ext.i18n")
-    app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.globals["url_with_language"] = url_with_language
-
-
 def register_blueprints(app):
     from webapp.account import bp as account_bp
     from webapp.captcha.views import bp as captcha_bp
@@ -169,7 +93,7 @@ def register_blueprints(app):
 def register_cli(app):
     from webapp.database import init_db_command
     from webapp.register import sirene_cli
-    from webapp.mail.admin import outbox_cli
+    from webapp.mail.cli import outbox_cli
     from webapp.structures.manage.cli import admin_cli, attachments_cli
 
     app.cli.add_command(init_db_command)

@@ -17,6 +17,12 @@ def login_required(view):
     return wrapped
 
 
+def admin_required():
+    """Inside a view behind login_required: only the portal's administrators go on."""
+    if not g.account.is_admin:
+        abort(403)
+
+
 def sign_in_first():
     """To the sign-in page, then back here (the sign-in view checks that `next` stays on this site).
 

@@ -1,12 +1,64 @@
-"""Flask commands of the portal (the register's commands live in webapp/directory/cli.py)."""
+"""The database: one pooled connection per worker thread, the tables, and `flask init-db`."""
+from pathlib import Path
+
 import click
 from flask.cli import with_appcontext
+from peewee import PostgresqlDatabase
+from playhouse import db_url
+
+from webapp.extensions import db
+
+
+def open_database(url):
+    """A pooled connection per worker thread: connecting (and, on SQLite, checkpointing the WAL when
+    the last connection closes) on every request cost more than the request's own queries."""
+    scheme, sep, rest = url.partition("://")
+    if "+pool" not in scheme and scheme in ("sqlite", "postgresql", "postgres"):
+        url = f"{scheme}+pool{sep}{rest}"
+    options = {"max_connections": 32, "stale_timeout": 300}
+    if scheme.startswith("sqlite"):
+        path = rest[1:] if rest.startswith("/") else rest
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        options["pragmas"] = {"journal_mode": "wal", "busy_timeout": 5000, "foreign_keys": 1}
+        # BEGIN IMMEDIATE: a transaction that reads then writes would otherwise fail with "database is
+        # locked" (SQLITE_BUSY_SNAPSHOT, which busy_timeout does not wait for) when another worker
+        # wrote in between; taking the write lock up front makes concurrent writers queue instead.
+        options["lock_type"] = "IMMEDIATE"
+        # The pool hands a returned connection to whichever thread asks next (one at a time).
+        options["check_same_thread"] = False
+    return db_url.connect(url, **options)
+
+
+def init_database(app):
+    db.initialize(open_database(app.config["DATABASE_URL"]))
+
+    @app.before_request
+    def _connect():
+        db.connect(reuse_if_open=True)
+
+    @app.teardown_appcontext
+    def _close(exc):
+        if not db.is_closed():
+            db.close()
+
+
+def create_tables():
+    from webapp.register import REGISTER_MODELS
+    from webapp.account.lockout import LOCKOUT_MODELS
+    from webapp.models import PORTAL_MODELS
+    from webapp.signup.models import SIGNUP_MODELS
+    from webapp.oidc.models import OIDC_MODELS
+
+    with db.connection_context(), db.atomic():
+        if isinstance(db.obj, PostgresqlDatabase):
+            # PostgreSQL: several gunicorn workers start at once; one creates the tables, the others wait.
+            db.execute_sql("SELECT pg_advisory_xact_lock(4707301)")
+        db.create_tables(PORTAL_MODELS + SIGNUP_MODELS + LOCKOUT_MODELS + OIDC_MODELS + REGISTER_MODELS, safe=True)
 
 
 @click.command("init-db", help="Create the portal's tables in DATABASE_URL (safe to run again).")
 @with_appcontext
 def init_db_command():
-    from webapp import create_tables
-
     create_tables()
     click.echo("Tables are ready.")

@@ -1,6 +1,12 @@
 """Gettext catalogues: the .po files are the source; .mo files are compiled from them when stale."""
+from pathlib import Path
+
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from flask import current_app, request, session
+from flask_babel import get_locale
+
+from webapp.extensions import babel
 
 
 def compile_catalogues(directory):
@@ -64,3 +70,28 @@ def remember_language():
     if request.method == "GET" and chosen_on_this_page():
         Account.update(locale=requested).where(Account.id == account.id).execute()
         account.locale = requested
+
+
+def init_i18n(app):
+    compile_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["url_with_language"] = url_with_language
+
+
+def select_locale():
+    requested = request.args.get("lang")
+    languages = babel_languages()
+    if requested in languages:
+        session["lang"] = requested
+        return requested
+    if session.get("lang") in languages:
+        return session["lang"]
+    return "fr"
+
+
+def babel_languages():
+    return current_app.config["LANGUAGES"]
+
+

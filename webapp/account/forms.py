@@ -5,7 +5,7 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField, Valida
 from wtforms.validators import DataRequired, Length
 
 from webapp.credentials import password_problems
-from webapp.structures.fields import CleanTextMeta, select_choices
+from webapp.forms import CleanTextMeta, select_choices
 
 REQUIRED = _l("Fill in this field.")
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField, ValidationError
 from wtforms.validators import DataRequired, Length, Optional
 
-from webapp.structures.fields import CleanTextMeta, check_email, check_phone
+from webapp.forms import CleanTextMeta, check_email, check_phone
 from webapp.account.forms import REQUIRED, NewPasswordFields, SecretQuestionFields
 
 

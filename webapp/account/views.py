@@ -6,7 +6,7 @@ from webapp.extensions import db
 from webapp.web.rendering import render
 from webapp.credentials import password_rules
 from webapp.signup.service import queue_activation_link
-from webapp.structures.fields import without_control_characters
+from webapp.forms import without_control_characters
 from webapp.account import bp
 from webapp.account.after_response import after_response
 from webapp.account.forms import ActivationForm, check_new_password

@@ -12,7 +12,7 @@ from webapp.auth import login_required
 from webapp.mail.outbox import deliver_after_commit
 from webapp.models import utcnow
 from webapp.web.rendering import render
-from webapp.structures.fields import CleanTextMeta
+from webapp.forms import CleanTextMeta
 from webapp.account import bp
 from webapp.account.personal_data import DeletionBlocked, delete_account, deletion_plan, export_personal_data
 from webapp.account.profile_forms import CurrentPasswordField

@@ -63,7 +63,6 @@ def queue_email(recipient, template, subject, locale="fr", **context):
     )
 
 
-_database_connection = leases.connection  # also used by outbox_admin.py
 
 
 # The claim and back-off rules are shared with the webhooks (leases.py); these names stay for callers.
@@ -129,7 +128,7 @@ def deliver_outbox(limit=50):
     report = DeliveryReport()
     smtp_configured = bool(current_app.config.get("MAIL_SERVER"))
     smtp = None
-    with _database_connection():
+    with leases.connection():
         try:
             claimed = claim_due_messages(limit)
             for index, message in enumerate(claimed):
@@ -181,12 +180,3 @@ def deliver_after_commit(limit=20):
     except Exception:
         log.exception("Outbox delivery failed; the e-mails stay queued")
         return None
-
-
-def __getattr__(name):
-    # The CLI lives with the administrators' page (outbox_admin.py); `from .mail import outbox_cli` still works.
-    if name == "outbox_cli":
-        from webapp.mail.admin import outbox_cli
-
-        return outbox_cli
-    raise AttributeError(name)

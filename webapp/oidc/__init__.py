@@ -14,7 +14,10 @@ def init_oidc(app):
     from webapp.oidc import applications, authorize, csp, logout, views  # noqa: F401  (routes and hooks on bp)
     from webapp.oidc.cli import oidc_cli
     from webapp.oidc.server import init_server
+    from webapp.oidc.webhooks import deliver_webhooks
+    from webapp.mail.cli import add_delivery
 
     init_server(app)
     app.register_blueprint(bp)
     app.cli.add_command(oidc_cli)
+    add_delivery(app, "webhooks", deliver_webhooks)  # `flask outbox deliver/work` sends them too

@@ -4,7 +4,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
-from webapp.structures.fields import StructureFields, check_email, check_phone
+from webapp.forms import check_email, check_phone
+from webapp.structures.fields import StructureFields
 
 REQUIRED = _l("Fill in this field.")
 

@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from webapp.captcha import service as captcha
 from webapp.web.rendering import render, wants_fragment
 from webapp.structures.check import check_identifier
-from webapp.structures.fields import validate_structure, without_control_characters
+from webapp.forms import without_control_characters
+from webapp.structures.fields import validate_structure
 from webapp.structures.form_flow import form_submitted, identifier_typed, type_chosen
 from webapp.signup import bp
 from webapp.signup.after_response import after_response

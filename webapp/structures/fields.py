@@ -2,15 +2,13 @@
 import re
 from functools import lru_cache
 
-import phonenumbers
 from babel import Locale
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
+from webapp.forms import CleanTextMeta, check_email, check_phone, select_choices
 from webapp.structures.widgets import CachedOptionsSelect
 from webapp.structures.identifiers import EU_COUNTRIES, IDENTIFIER_TYPES, identifier_type, vat_country
 
@@ -29,31 +27,6 @@ NOT_COUNTRIES = frozenset("ZZ EU EZ UN QO XA XB AC CP DG EA IC TA CQ".split())
 EU_TERRITORIES = frozenset("GF GP MQ RE YT MF AX".split())
 
 
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def without_control_characters(value):
-    """Single-line inputs never need control characters; a NUL would make PostgreSQL fail (a 500)."""
-    if not isinstance(value, str):
-        return value
-    return _CONTROL_CHARACTERS.sub(lambda m: " " if m.group() in "\t\r\n" else "", value)
-
-
-class CleanTextMeta:
-    """Form Meta (declare `class Meta(CleanTextMeta)`): every text field drops control characters."""
-
-    def bind_field(self, form, unbound_field, options):
-        if issubclass(unbound_field.field_class, StringField):
-            filters = tuple(unbound_field.kwargs.get("filters", ())) + (without_control_characters,)
-            options = dict(options, filters=filters)
-        return super().bind_field(form, unbound_field, options)
-
-
-def select_choices(pairs):
-    """(value, label) pairs as WTForms options."""
-    return [SelectChoice(value, label) for value, label in pairs]
-
-
 def country_choices(outside_eu_only=False):
     return [("", _l("Choose a country"))] + list(_countries(str(get_locale()), outside_eu_only))
 
@@ -66,23 +39,6 @@ def _countries(locale, outside_eu_only):
     if outside_eu_only:
         codes = [c for c in codes if c not in EU_COUNTRIES and c not in EU_TERRITORIES]
     return tuple(sorted(((c, names[c]) for c in codes), key=lambda p: p[1]))
-
-
-def check_email(value):
-    try:
-        return validate_email(value, check_deliverability=False).normalized, None
-    except EmailNotValidError:
-        return value, _l("Enter an e-mail address in the form name@example.fr.")
-
-
-def check_phone(value, country="FR"):
-    try:
-        number = phonenumbers.parse(value, country or "FR")
-    except phonenumbers.NumberParseException:
-        return value, _l("Enter a phone number, for example 01 23 45 67 89 or +33 1 23 45 67 89.")
-    if not phonenumbers.is_valid_number(number):
-        return value, _l("This phone number is not valid: check the number of digits and the country code.")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164), None
 
 
 class StructureFields:

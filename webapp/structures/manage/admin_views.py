@@ -3,19 +3,14 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from webapp.auth import login_required
+from webapp.auth import admin_required, login_required
 from webapp.mail.outbox import deliver_after_commit
 from webapp.models import Account, Structure
 from webapp.web.rendering import render
-from webapp.structures.fields import select_choices, without_control_characters
+from webapp.forms import select_choices, without_control_characters
 from webapp.structures.manage import bp
 from webapp.structures.manage.forms import AppointForm
 from webapp.structures.manage.roles import RoleError, appoint_principal, find_structures, member_of, members_of, structures_without_manager
-
-
-def admin_required():
-    if not g.account.is_admin:
-        abort(403)
 
 
 @bp.get("/administration/structures")

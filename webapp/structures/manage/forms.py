@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.account.forms import REQUIRED, ActivationForm
 from webapp.credentials import password_problems
-from webapp.structures.fields import CleanTextMeta, check_email, without_control_characters
+from webapp.forms import CleanTextMeta, check_email, without_control_characters
 from webapp.structures.manage.attachments import MAX_REASON_LENGTH
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from peewee import Case, fn
 
 from webapp.models import Structure
-from webapp.structures.fields import without_control_characters
+from webapp.forms import without_control_characters
 
 PER_PAGE = 20
 MAX_QUERY = 100
