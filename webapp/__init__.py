@@ -10,6 +10,7 @@ from webapp.database import create_tables, init_database
 from webapp.extensions import csrf, db, htmx
 from webapp.i18n import init_i18n
 from webapp.extensions import mail as mail_extension
+from webapp.account.known_devices import known_device
 from webapp.web.limits import init_limits
 from webapp.web.url_converters import register_url_converters
 from webapp.oidc import init_oidc
@@ -36,7 +37,7 @@ def create_app(overrides=None):
     register_url_converters(app)  # before the blueprints: bounds every <int:...> of their routes
     register_blueprints(app)
     init_oidc(app)  # OpenID Connect provider: routes, Authlib server, `flask oidc` commands
-    init_limits(app)
+    init_limits(app, known_browser=known_device)
     register_cli(app)
     register_hooks(app)
 

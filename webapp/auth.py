@@ -23,6 +23,11 @@ def admin_required():
         abort(403)
 
 
+def is_manager(membership):
+    """The signed-in account may manage the structure of `membership` (or is a portal administrator)."""
+    return g.account.is_admin or (membership is not None and membership.role in Role.MANAGERS)
+
+
 def sign_in_first():
     """To the sign-in page, then back here (the sign-in view checks that `next` stays on this site).
 
@@ -41,7 +46,7 @@ def sign_in_first():
 def membership_of(account, structure):
     if account is None or structure is None:
         return None
-    return Membership.get_or_none((Membership.account == account) & (Membership.structure == structure))
+    return Membership.of(account, structure)
 
 
 def structure_or_404(structure_id):

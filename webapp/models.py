@@ -1,4 +1,10 @@
-"""The portal's own tables (the register's tables live in webapp/directory/)."""
+"""The portal's own tables (the register's tables live in webapp/register/), the queries other modules
+share as model methods, and the signals features send about structures and accounts.
+
+Signals (blinker, as Flask's own): sent inside the transaction that made the change, so a receiver's
+writes (the OIDC webhooks of webapp/oidc/platform_events.py) are committed with it or not at all. They
+let the core announce changes without importing the features that listen.
+"""
 from datetime import datetime, timezone
 
 from peewee import (
@@ -11,7 +17,15 @@ from peewee import (
     TextField,
 )
 
+from blinker import Namespace
+
 from webapp.extensions import db
+
+_signals = Namespace()
+structure_event_recorded = _signals.signal("structure-event-recorded")  # sender: the StructureEvent
+structure_created = _signals.signal("structure-created")  # sender: the Structure; account=its first manager
+structure_deleted = _signals.signal("structure-deleted")  # sender: the Structure, before its rows go
+account_deleted = _signals.signal("account-deleted")  # sender: the Account, before its rows go
 
 
 def utcnow():
@@ -75,6 +89,13 @@ class Structure(BaseModel):
     class Meta:
         indexes = ((("identifier_type", "identifier"), True),)
 
+    @classmethod
+    def by_identifier(cls, type_code, identifier):
+        """The structure declared with this identifier (the unique index), or None."""
+        if not identifier:
+            return None
+        return cls.get_or_none((cls.identifier_type == type_code) & (cls.identifier == identifier))
+
     @property
     def public_name(self):
         """The name anyone may see: never the person's name of a private person."""
@@ -99,6 +120,11 @@ class Membership(BaseModel):
     class Meta:
         indexes = ((("account", "structure"), True),)
 
+    @classmethod
+    def of(cls, account, structure):
+        """The account's membership of the structure, or None."""
+        return cls.get_or_none((cls.account == account) & (cls.structure == structure))
+
 
 class AttachmentStatus:
     PENDING = "pending"
@@ -116,6 +142,27 @@ class AttachmentRequest(BaseModel):
     reason = TextField(default="")
     reminded_at = DateTimeField(null=True)  # last reminder e-mailed to the managers
 
+    @classmethod
+    def pending_of(cls, account, structure):
+        return cls.get_or_none(
+            (cls.account == account) & (cls.structure == structure) & (cls.status == AttachmentStatus.PENDING)
+        )
+
+    @classmethod
+    def pending_counts_for(cls, account):
+        """{structure id: pending requests} for every structure `account` manages."""
+        managed = Membership.select(Membership.structure).where(
+            (Membership.account == account) & (Membership.role.in_(Role.MANAGERS))
+        )
+        counts = {row.structure_id: 0 for row in managed}
+        if counts:
+            query = cls.select(cls.structure).where(
+                cls.structure.in_(list(counts)) & (cls.status == AttachmentStatus.PENDING)
+            )
+            for row in query:
+                counts[row.structure_id] += 1
+        return counts
+
 
 class StructureEvent(BaseModel):
     """What happened to a structure, who did it and when: kept even when accounts are deleted."""
@@ -127,6 +174,16 @@ class StructureEvent(BaseModel):
     subject_email = CharField(max_length=254, default="")
     detail = TextField(default="")
     created_at = DateTimeField(default=utcnow)
+
+    @classmethod
+    def record(cls, structure, actor, action, subject_email="", detail=""):
+        """The one writer of the journal; listeners (webhooks) hear of it in the same transaction."""
+        event = cls.create(
+            structure=structure, actor=actor, actor_email=actor.email if actor else "", action=action,
+            subject_email=subject_email, detail=detail[:2000],
+        )
+        structure_event_recorded.send(event)
+        return event
 
 
 class Invitation(BaseModel):

@@ -11,13 +11,14 @@ import hashlib
 import math
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from peewee import CharField, DateTimeField, IntegerField, IntegrityError
 
 from webapp.extensions import db
 from webapp.models import Account, BaseModel, utcnow
 from webapp.account.known_devices import known_device
+from webapp.web.urls import external_url
 
 
 class SignInFailure(BaseModel):
@@ -123,10 +124,9 @@ def tell_owner(email):
     account = Account.get_or_none(Account.email == " ".join((email or "").split()).lower())
     if account is None or not account.is_active:
         return
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
     queue_email(
         account.email, "sign_in_locked", _l("Sign-in to your account paused after failed attempts"),
         locale=account.locale, account=account,
         minutes=math.ceil(current_app.config["LOCKOUT_SECONDS"] / 60),
-        reset_url=base + url_for("account.forgot_password"),
+        reset_url=external_url("account.forgot_password"),
     )

@@ -6,13 +6,14 @@ signing in is never affected, and a password reset clears it.
 import hashlib
 import math
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_after_commit, queue_email
 from webapp.credentials import verify_password
 from webapp.account.lockout import claim_attempt, count_failure, forget_failures
+from webapp.web.urls import external_url
 
 
 def counter_key(account_id):
@@ -39,12 +40,11 @@ def forget_wrong_answers(account_id):
 
 
 def tell_owner(account):
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
     with db.atomic():
         queue_email(
             account.email, "password_check_locked", _l("Changes to your account paused after wrong passwords"),
             locale=account.locale, account=account,
             minutes=math.ceil(current_app.config["LOCKOUT_SECONDS"] / 60),
-            reset_url=base + url_for("account.forgot_password"),
+            reset_url=external_url("account.forgot_password"),
         )
     deliver_after_commit()

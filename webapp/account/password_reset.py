@@ -1,5 +1,5 @@
 """Forgotten password: a single-use link by e-mail, the secret question, a new password."""
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
@@ -18,18 +18,17 @@ from webapp.account.password_check import forget_wrong_answers
 from webapp.account.known_devices import forget_devices
 from webapp.account.service import find_account, issued_recently
 from webapp.account.sign_in_sessions import revoke_account_sessions
+from webapp.web.urls import external_url
 
 PURPOSE = "reset"
 
 
 def reset_url(token):
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    return base + url_for("account.reset_password", token=token)
+    return external_url("account.reset_password", token=token)
 
 
 def forgot_password_url():
-    base = current_app.config["PORTAL_BASE_URL"].rstrip("/")
-    return base + url_for("account.forgot_password")
+    return external_url("account.forgot_password")
 
 
 def request_password_reset(email):

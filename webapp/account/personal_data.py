@@ -9,7 +9,6 @@ from peewee import fn
 
 from webapp.extensions import db
 from webapp.mail.outbox import queue_email
-from webapp.oidc import platform_events
 from webapp.models import (
     AttachmentRequest,
     Invitation,
@@ -18,9 +17,10 @@ from webapp.models import (
     Role,
     Structure,
     StructureEvent,
+    account_deleted,
+    structure_deleted,
     utcnow,
 )
-from webapp.structures.manage.attachments import record_event
 
 ACCOUNT_FIELDS = (
     "email", "first_name", "last_name", "phone", "contact_email", "survey_consent", "terms_accepted_at",
@@ -141,17 +141,17 @@ def delete_account(account):
         for structure in going:
             if Structure.delete().where((Structure.id == structure.id) & _alone_in(structure, account)).execute() != 1:
                 raise DeletionBlocked([structure])
-            platform_events.structure_deleted(structure)
+            structure_deleted.send(structure)
         for structure in left:
             query = Membership.delete().where((Membership.structure == structure) & (Membership.account == account))
             query = query.where(_another_principal(structure, account) | (Membership.role != Role.PRINCIPAL_MANAGER))
             if query.execute() != 1:
                 raise DeletionBlocked([structure])
-            record_event(structure, account, "account_deleted", account.email)
+            StructureEvent.record(structure, account, "account_deleted", account.email)
         queue_email(
             account.email, "account_deleted", _l("Your account has been deleted"), locale=account.locale,
             account=account, structures=going,
         )
-        platform_events.account_deleted(account)
+        account_deleted.send(account)
         type(account).delete().where(type(account).id == account.id).execute()  # the rest cascades
     return going

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from webapp.extensions import db
 from webapp.web.rendering import render
 from webapp.credentials import password_rules
-from webapp.signup.service import queue_activation_link
+from webapp.account.activation import queue_activation_link
 from webapp.forms import without_control_characters
 from webapp.account import bp
 from webapp.account.after_response import after_response

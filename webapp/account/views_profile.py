@@ -4,10 +4,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.auth import login_required
+from webapp.models import AttachmentRequest
 from webapp.web.limits import wait_text
 from webapp.mail.outbox import deliver_after_commit
 from webapp.web.rendering import render
-from webapp.structures.manage.attachments import pending_counts_for
 from webapp.credentials import password_rules
 from webapp.account import bp
 from webapp.account.forms import SECRET_QUESTIONS, check_new_password
@@ -29,7 +29,7 @@ def my_account():
         "account/my_account.html", account=g.account, memberships=memberships,
         pending=pending, questions=dict(SECRET_QUESTIONS),
         two_factor_mode=two_factor_mode(), second_step=second_step_method(g.account),
-        pending_counts=pending_counts_for(g.account),
+        pending_counts=AttachmentRequest.pending_counts_for(g.account),
     )
 
 

@@ -8,7 +8,9 @@ import json
 import secrets
 from datetime import timezone
 
-from webapp.models import Account, Membership, utcnow
+from webapp.models import (
+    Account, Membership, account_deleted, structure_created, structure_deleted, structure_event_recorded, utcnow,
+)
 from webapp.oidc.claims import existing_sub, structure_summary, sub_for
 from webapp.oidc.models import OAuthClient, WebhookDelivery
 
@@ -43,12 +45,24 @@ def publish(event_type, data):
 
 
 def member(account, structure):
-    membership = Membership.get_or_none((Membership.account == account.id) & (Membership.structure == structure.id))
+    membership = Membership.of(account.id, structure.id)
     return {"sub": sub_for(account), "role": membership.role if membership else None}
 
 
+def listen():
+    """Publish on the core's signals (webapp/models.py), sent inside the transaction of the change."""
+    structure_event_recorded.connect(structure_event)
+    structure_created.connect(_on_structure_created)
+    structure_deleted.connect(structure_deleted_event)
+    account_deleted.connect(account_deleted_event)
+
+
+def _on_structure_created(structure, account):
+    return structure_created_event(structure, account)
+
+
 def structure_event(event):
-    """Called for every StructureEvent written (structures/attachments.py, record_event)."""
+    """For every StructureEvent written (StructureEvent.record)."""
     event_type = STRUCTURE_ACTIONS.get(event.action)
     account = Account.get_or_none(Account.email == event.subject_email) if event_type else None
     if account is None:
@@ -56,16 +70,16 @@ def structure_event(event):
     return publish(event_type, {"structure": structure_summary(event.structure), "member": member(account, event.structure)})
 
 
-def structure_created(structure, account):
+def structure_created_event(structure, account):
     return publish("structure.created", {"structure": structure_summary(structure), "member": member(account, structure)})
 
 
-def account_deleted(account):
+def account_deleted_event(account):
     """Before the account's rows go. An account no platform was ever told about has no `sub` yet."""
     sub = existing_sub(account.id)
     return publish("account.deleted", {"sub": sub}) if sub else None
 
 
-def structure_deleted(structure):
+def structure_deleted_event(structure):
     """A structure that goes with the last of its members (account deleted or sign-up discarded)."""
     return publish("structure.deleted", {"structure": structure_summary(structure)})

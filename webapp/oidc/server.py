@@ -27,6 +27,7 @@ from webapp.oidc import tokens
 from webapp.oidc.claims import existing_sub, user_claims
 from webapp.oidc.keys import ALGORITHM, published_keys, signing_key
 from webapp.oidc.models import AuthorizationCode
+from webapp.web.urls import base_url
 
 SCOPES = ("openid", "profile", "email", "structures")
 SECRET_METHODS = ["client_secret_basic", "client_secret_post"]
@@ -34,7 +35,7 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def issuer():
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/")
+    return base_url()
 
 
 def request_signing_key():

@@ -6,15 +6,17 @@ waits for its password.
 """
 from dataclasses import dataclass
 
-from flask import current_app
 from peewee import IntegrityError
 
 from webapp.extensions import db
-from webapp.models import Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, utcnow
-from webapp.oidc import platform_events
-from webapp.credentials import hours, issue_token, token_digest
+from webapp.models import (
+    Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, structure_created, structure_deleted, utcnow,
+)
+from webapp.credentials import token_digest
 from webapp.signup.models import HeldSignup
-from webapp.signup.service import find_or_create_structure, payload_of
+from webapp.signup.service import payload_of
+from webapp.account.activation import new_activation_token
+from webapp.structures.lifecycle import find_or_create_structure
 
 
 @dataclass
@@ -74,14 +76,12 @@ def create_account(held):
         AttachmentRequest.create(account=account, structure=structure)
         return Opened("attachment_requested", structure)
     Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
-    platform_events.structure_created(structure, account)
+    structure_created.send(structure, account=account)
     return Opened("activate", structure, new_activation_token(account))
 
 
 def existing_structure(payload):
-    return Structure.get_or_none(
-        (Structure.identifier_type == payload["type"]) & (Structure.identifier == payload["identifier"])
-    )
+    return Structure.by_identifier(payload["type"], payload["identifier"])
 
 
 def reopen(held):
@@ -101,11 +101,6 @@ def reopen(held):
     return Opened("activate", activation_token=new_activation_token(account))
 
 
-def new_activation_token(account):
-    """Any earlier activation link of the account stops working (issue_token)."""
-    return issue_token(account, "activation", hours(current_app.config["ACTIVATION_TOKEN_HOURS"]))
-
-
 def discard_unactivated_account(account):
     """Delete a never-activated account, with the structures only it belonged to."""
     for membership in list(account.memberships):
@@ -115,6 +110,6 @@ def discard_unactivated_account(account):
         ).count()
         pending = AttachmentRequest.select().where(AttachmentRequest.structure == structure).count()
         if others == 0 and pending == 0:
-            platform_events.structure_deleted(structure)
+            structure_deleted.send(structure)
             structure.delete_instance(recursive=True)
     account.delete_instance(recursive=True)

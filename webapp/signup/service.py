@@ -18,9 +18,8 @@ import json
 import secrets
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
-from peewee import IntegrityError
 
 from webapp.extensions import db
 from webapp.structures.identifiers import assign_identifier, identifier_type
@@ -28,6 +27,9 @@ from webapp.mail.outbox import queue_email
 from webapp.models import Account, Structure, utcnow
 from webapp.credentials import hours, issue_token, token_digest
 from webapp.signup.models import HeldSignup
+from webapp.account.activation import queue_activation_link
+from webapp.account.service import can_resend_activation, find_account, issued_recently
+from webapp.web.urls import external_url
 
 # A held sign-up is deleted this long after it was submitted, whether its link was opened or not.
 HELD_DAYS = 7
@@ -93,7 +95,6 @@ def resend_links(email):
     for held_id in held_ids:
         answer_signup(held_id)
     # account.views imports this module: importing account.service at the top would be a cycle.
-    from webapp.account.service import can_resend_activation, find_account, issued_recently
 
     with db.atomic():
         account = find_account(email)
@@ -108,58 +109,10 @@ def payload_of(held):
 def structure_preview(held):
     """(structure, attachment): the structure as it stands now, or as it would be created (unsaved)."""
     payload = payload_of(held)
-    existing = Structure.get_or_none(
-        (Structure.identifier_type == payload["type"]) & (Structure.identifier == payload["identifier"])
-    )
+    existing = Structure.by_identifier(payload["type"], payload["identifier"])
     if existing is not None:
         return existing, True
     return Structure(identifier_type=payload["type"], identifier=payload["identifier"], **payload["structure"]), False
-
-
-def find_or_create_structure(type_code, identifier, values, account):
-    """Return (structure, created). A unique index decides races between simultaneous sign-ups."""
-    kind = identifier_type(type_code)
-    if kind.takes_identifier:
-        found = Structure.get_or_none(
-            (Structure.identifier_type == type_code) & (Structure.identifier == identifier)
-        )
-        if found is not None:
-            return found, False
-    for attempt in range(5):
-        # A sign-up's assigned identifier was shown in its summary: kept unless taken meanwhile.
-        keep = kind.takes_identifier or (attempt == 0 and identifier)
-        number = identifier if keep else assign_identifier(type_code)
-        try:
-            with db.atomic():
-                return Structure.create(identifier_type=type_code, identifier=number, **values), True
-        except IntegrityError:
-            if kind.takes_identifier:
-                return Structure.get(
-                    (Structure.identifier_type == type_code) & (Structure.identifier == number)
-                ), False
-    raise RuntimeError("could not assign a free identifier")
-
-
-def portal_url(endpoint, **values):
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
-def activation_url(token):
-    return portal_url("account.activate", token=token)
-
-
-def queue_activation_link(account):
-    lifetime = current_app.config["ACTIVATION_TOKEN_HOURS"]
-    token = issue_token(account, "activation", hours(lifetime))
-    queue_email(
-        account.email,
-        "activation_link",
-        _l("Activate your account"),
-        locale=account.locale,
-        account=account,
-        activation_url=activation_url(token),
-        lifetime_hours=lifetime,
-    )
 
 
 def queue_signup_link(held, token, attachment):
@@ -170,7 +123,7 @@ def queue_signup_link(held, token, attachment):
         _l("Confirm your attachment request") if attachment else _l("Activate your account"),
         locale=held.locale,
         account=Account(**payload_of(held)["personal"]),
-        activation_url=portal_url("signup.open_link", token=token),
+        activation_url=external_url("signup.open_link", token=token),
         lifetime_hours=current_app.config["ACTIVATION_TOKEN_HOURS"],
         signup=True,
         attachment=attachment,
@@ -198,6 +151,6 @@ def queue_account_exists_notice(account):
         _l("Someone tried to create an account with your address"),
         locale=account.locale,
         account=account,
-        sign_in_url=portal_url("account.sign_in"),
-        reset_url=portal_url("account.forgot_password"),  # asks the address, then e-mails a link
+        sign_in_url=external_url("account.sign_in"),
+        reset_url=external_url("account.forgot_password"),  # asks the address, then e-mails a link
     )

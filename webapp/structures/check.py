@@ -36,11 +36,7 @@ class IdentifierCheck:
 
 
 def existing_structure(type_code, identifier):
-    if not identifier:
-        return None
-    return Structure.get_or_none(
-        (Structure.identifier_type == type_code) & (Structure.identifier == identifier)
-    )
+    return Structure.by_identifier(type_code, identifier)
 
 
 def check_identifier(type_code, raw):

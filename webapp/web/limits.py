@@ -105,11 +105,11 @@ def account_key():
 
 
 def owner_browser():
-    """True when this browser signed in before with the address typed in the form."""
-    from webapp.account.lockout import known_device
-
+    """True when this browser signed in before with the address typed in the form (init_limits's
+    `known_browser`, given by the factory: this package does not import the account feature)."""
     email = typed_email()
-    return bool(email) and known_device(email)
+    known_browser = current_app.extensions.get("limits_known_browser")
+    return bool(email) and known_browser is not None and known_browser(email)
 
 
 def ip_key():
@@ -120,8 +120,13 @@ def limit_reader(config_key):
     return lambda: current_app.config.get(config_key) or DEFAULT_LIMITS[config_key]
 
 
-def init_limits(app):
-    """Create this app's limiter (one per app: tests build many apps) and attach the limits."""
+def init_limits(app, known_browser=None):
+    """Create this app's limiter (one per app: tests build many apps) and attach the limits.
+
+    known_browser(email): True when this browser signed in to that address before; such a browser is
+    exempt from the limits keyed by the address (the owner is never locked out).
+    """
+    app.extensions["limits_known_browser"] = known_browser
     for key, value in DEFAULT_LIMITS.items():
         app.config.setdefault(key, os.environ.get(key) or value)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)

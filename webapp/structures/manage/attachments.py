@@ -6,12 +6,11 @@ deciding the same request at once, exactly one changes the row, records the even
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
 from webapp.mail.outbox import queue_email
-from webapp.oidc import platform_events
 from webapp.models import (
     Account,
     AttachmentRequest,
@@ -22,8 +21,8 @@ from webapp.models import (
     StructureEvent,
     utcnow,
 )
-from webapp.credentials import hours, issue_token
-from webapp.signup.service import activation_url
+from webapp.account.activation import activation_url, new_activation_token
+from webapp.web.urls import external_url
 
 MAX_REASON_LENGTH = 500
 
@@ -36,10 +35,6 @@ class Decision:
     requester_email: str = ""
 
 
-def portal_url(endpoint, **values):
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
-
-
 def pending_requests(structure):
     return list(
         AttachmentRequest.select(AttachmentRequest, Account)
@@ -50,38 +45,6 @@ def pending_requests(structure):
         )
         .order_by(AttachmentRequest.created_at, AttachmentRequest.id)
     )
-
-
-def pending_counts_for(account):
-    """{structure id: pending requests} for every structure `account` manages."""
-    managed = Membership.select(Membership.structure).where(
-        (Membership.account == account) & (Membership.role.in_(Role.MANAGERS))
-    )
-    counts = {row.structure_id: 0 for row in managed}
-    if counts:
-        query = (
-            AttachmentRequest.select(AttachmentRequest.structure)
-            .where(
-                AttachmentRequest.structure.in_(list(counts))
-                & (AttachmentRequest.status == AttachmentStatus.PENDING)
-            )
-        )
-        for row in query:
-            counts[row.structure_id] += 1
-    return counts
-
-
-def record_event(structure, actor, action, subject_email="", detail=""):
-    event = StructureEvent.create(
-        structure=structure,
-        actor=actor,
-        actor_email=actor.email if actor else "",
-        action=action,
-        subject_email=subject_email,
-        detail=detail[:2000],
-    )
-    platform_events.structure_event(event)  # the platforms' webhooks, in the same transaction
-    return event
 
 
 def _claim(request_id, structure, actor, status, reason=""):
@@ -117,14 +80,13 @@ def approve_attachment(structure, request_id, actor):
             decision.outcome = "already_decided"
             return decision
         Membership.get_or_create(account=account, structure=structure, defaults={"role": Role.USER})
-        record_event(structure, actor, "attachment_approved", account.email)
+        StructureEvent.record(structure, actor, "attachment_approved", account.email)
         context = {"account": account, "structure": structure, "activation_url": None}
         if not account.is_active:
-            lifetime = current_app.config["ACTIVATION_TOKEN_HOURS"]
-            token = issue_token(account, "activation", hours(lifetime))
-            context.update(activation_url=activation_url(token), lifetime_hours=lifetime)
+            token = new_activation_token(account)
+            context.update(activation_url=activation_url(token), lifetime_hours=current_app.config["ACTIVATION_TOKEN_HOURS"])
         else:
-            context["sign_in_url"] = portal_url("account.sign_in")
+            context["sign_in_url"] = external_url("account.sign_in")
         queue_email(
             account.email, "attachment_approved", _l("Your attachment request was approved"),
             locale=account.locale, **context,
@@ -144,12 +106,12 @@ def refuse_attachment(structure, request_id, actor, reason=""):
         if not _claim(request.id, structure, actor, AttachmentStatus.REFUSED, reason):
             decision.outcome = "already_decided"
             return decision
-        record_event(structure, actor, "attachment_refused", account.email, reason)
+        StructureEvent.record(structure, actor, "attachment_refused", account.email, reason)
         deleted = not account.is_active and _delete_if_unused(account)
         queue_email(
             account.email, "attachment_refused", _l("Your attachment request was refused"),
             locale=account.locale, account=account, structure=structure, reason=reason,
-            account_deleted=deleted, signup_url=portal_url("signup.signup_page"),
+            account_deleted=deleted, signup_url=external_url("signup.signup_page"),
         )
     return decision
 
@@ -228,7 +190,7 @@ def remind_managers(now=None):
                     manager.email, "manager_reminder", _l("Attachment requests are waiting for your decision"),
                     locale=manager.locale, account=manager, structure=structure, count=waiting,
                     days=current_app.config["ATTACHMENT_REMINDER_DAYS"],
-                    requests_url=portal_url("structures.requests", structure_id=structure.id),
+                    requests_url=external_url("structures.requests", structure_id=structure.id),
                 )
                 sent += 1
     return sent

@@ -18,7 +18,7 @@ from webapp.structures.manage.invitations import (
     find_invitation,
     invite,
 )
-from webapp.structures.manage.views import _members_page
+from webapp.structures.manage.views import members_page
 
 
 @bp.post("/structures/<int:structure_id>/invitations")
@@ -42,13 +42,13 @@ def send_invitation(structure_id):
                 flash(_("An invitation was sent to %(email)s. The link is valid for 7 days.", email=form.email.data),
                       "success")
             return redirect(url_for("structures.members", structure_id=structure.id), code=303)
-    return _members_page(structure, membership, status=422, invite_form=form)
+    return members_page(structure, membership, status=422, invite_form=form)
 
 
 def _refused(structure, membership, form, error):
     """The form again, with the typed address and when to try again (429 and Retry-After for a rate)."""
     form.email.errors.append(str(error))
-    response = _members_page(structure, membership, status=429 if error.retry_after else 422, invite_form=form)
+    response = members_page(structure, membership, status=429 if error.retry_after else 422, invite_form=form)
     if error.retry_after:
         response.headers["Retry-After"] = str(error.retry_after)
     return response

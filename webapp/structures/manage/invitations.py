@@ -24,11 +24,12 @@ from webapp.models import (
     Invitation,
     Membership,
     Role,
+    StructureEvent,
     utcnow,
 )
 from webapp.quotas import serialise, wait_text
 from webapp.credentials import hash_password, normalise_secret_answer, token_digest
-from webapp.structures.manage.attachments import portal_url, record_event
+from webapp.web.urls import external_url
 from webapp.structures.manage.invitation_limits import check_limits, check_resend, resend_wait
 
 INVITATION_DAYS = 7
@@ -62,12 +63,12 @@ def invite(structure, actor, email, locale="fr"):
             structure=structure, email=email, invited_by=actor, token_hash=token_digest(token),
             expires_at=utcnow() + timedelta(days=INVITATION_DAYS),
         )
-        record_event(structure, actor, "invitation_resent" if previous else "invitation_sent", email)
+        StructureEvent.record(structure, actor, "invitation_resent" if previous else "invitation_sent", email)
         queue_email(
             email, "invitation",
             _l("Invitation to join a structure on %(portal_name)s", portal_name=current_app.config["PORTAL_NAME"]),
             locale=existing.locale if existing else locale, structure=structure, inviter=actor,
-            invitation_url=portal_url("structures.invitation", token=token), days=INVITATION_DAYS,
+            invitation_url=external_url("structures.invitation", token=token), days=INVITATION_DAYS,
         )
     return invitation, previous is not None
 
@@ -118,7 +119,7 @@ def cancel_invitation(structure, actor, invitation_id):
             return None
         if not _end(invitation):
             return None
-        record_event(structure, actor, "invitation_cancelled", invitation.email)
+        StructureEvent.record(structure, actor, "invitation_cancelled", invitation.email)
     return invitation.email
 
 
@@ -164,7 +165,7 @@ def _join(invitation, account):
         & (AttachmentRequest.structure == structure)
         & (AttachmentRequest.status == AttachmentStatus.PENDING)
     ).execute()
-    record_event(structure, account, "invitation_accepted", account.email)
+    StructureEvent.record(structure, account, "invitation_accepted", account.email)
 
 
 def accept_invitation(invitation, account):

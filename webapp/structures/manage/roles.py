@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import fn
 
 from webapp.extensions import db
-from webapp.models import Account, Membership, Role, Structure
-from webapp.structures.manage.attachments import record_event
+from webapp.models import Account, Membership, Role, Structure, StructureEvent
 
 ROLE_LABELS = {
     Role.PRINCIPAL_MANAGER: _l("Principal manager"),
@@ -75,7 +74,7 @@ def change_role(structure, actor, actor_membership, target, role):
     with db.atomic():
         if not _set_role(target, role):
             raise RoleError(_l("A structure needs a principal manager: name another principal manager first."))
-        record_event(structure, actor, "role_changed", target.account.email, f"{target.role} -> {role}")
+        StructureEvent.record(structure, actor, "role_changed", target.account.email, f"{target.role} -> {role}")
     target.role = role
     return target
 
@@ -88,10 +87,10 @@ def transfer_principal(structure, actor, actor_membership, target):
         raise RoleError(_l("Choose another member to transfer the principal role to."))
     with db.atomic():
         Membership.update(role=Role.PRINCIPAL_MANAGER).where(Membership.id == target.id).execute()
-        record_event(structure, actor, "role_changed", target.account.email, f"{target.role} -> {Role.PRINCIPAL_MANAGER}")
+        StructureEvent.record(structure, actor, "role_changed", target.account.email, f"{target.role} -> {Role.PRINCIPAL_MANAGER}")
         if not _set_role(actor_membership, Role.SECONDARY_MANAGER):
             raise RoleError(_l("A structure needs a principal manager: name another principal manager first."))
-        record_event(structure, actor, "role_changed", actor.email,
+        StructureEvent.record(structure, actor, "role_changed", actor.email,
                      f"{Role.PRINCIPAL_MANAGER} -> {Role.SECONDARY_MANAGER}")
 
 
@@ -106,7 +105,7 @@ def detach_member(structure, actor, actor_membership, target):
             query = query.where(_other_principals(target) >= 1)
         if query.execute() != 1:
             raise RoleError(_l("A structure needs a principal manager: name another principal manager before leaving."))
-        record_event(structure, actor, "member_left" if leaving else "member_detached", target.account.email)
+        StructureEvent.record(structure, actor, "member_left" if leaving else "member_detached", target.account.email)
 
 
 def structures_without_manager():
@@ -132,5 +131,5 @@ def appoint_principal(structure, actor, account):
         )
         if not created:
             Membership.update(role=Role.PRINCIPAL_MANAGER).where(Membership.id == membership.id).execute()
-        record_event(structure, actor, "principal_appointed", account.email, "by portal administrator")
+        StructureEvent.record(structure, actor, "principal_appointed", account.email, "by portal administrator")
     return membership

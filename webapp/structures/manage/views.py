@@ -88,7 +88,7 @@ def _rows(structure, decided):
     return sorted(rows, key=lambda row: row["id"])
 
 
-def _members_page(structure, membership, status=200, errors=None, invite_form=None):
+def members_page(structure, membership, status=200, errors=None, invite_form=None):
     return render(
         "structures/members.html", status=status, structure=structure, membership=membership,
         members=members_of(structure), roles=ROLE_LABELS, errors=errors or {},
@@ -101,7 +101,7 @@ def _members_page(structure, membership, status=200, errors=None, invite_form=No
 @login_required
 def members(structure_id):
     structure, membership = structure_for_manager(structure_id)
-    return _members_page(structure, membership)
+    return members_page(structure, membership)
 
 
 def _target(structure, membership_id):
@@ -115,7 +115,7 @@ def _apply(structure, membership, target, change, done_message):
     try:
         change()
     except RoleError as error:
-        return _members_page(structure, membership, status=422, errors={target.id: str(error)})
+        return members_page(structure, membership, status=422, errors={target.id: str(error)})
     flash(done_message, "success")
     return redirect(url_for("structures.members", structure_id=structure.id), code=303)
 

@@ -13,10 +13,9 @@ from flask_babel import gettext as _
 
 from webapp.extensions import db
 from webapp.structures.identifiers import identifier_type
-from webapp.models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent
+from webapp.models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent, structure_created
 from webapp.quotas import HOUR, LimitReached, seconds_until_free, serialise, wait_text
-from webapp.oidc import platform_events
-from webapp.signup.service import find_or_create_structure
+from webapp.structures.lifecycle import find_or_create_structure
 
 
 @dataclass
@@ -27,7 +26,7 @@ class Outcome:
 
 def relation_to(account, structure):
     """"member", "pending" or None: what ties the account to the structure already."""
-    if Membership.get_or_none((Membership.account == account) & (Membership.structure == structure)):
+    if Membership.of(account, structure):
         return "member"
     if pending_request(account, structure) is not None:
         return "pending"
@@ -35,11 +34,7 @@ def relation_to(account, structure):
 
 
 def pending_request(account, structure):
-    return AttachmentRequest.get_or_none(
-        (AttachmentRequest.account == account)
-        & (AttachmentRequest.structure == structure)
-        & (AttachmentRequest.status == AttachmentStatus.PENDING)
-    )
+    return AttachmentRequest.pending_of(account, structure)
 
 
 def _serialise(account):
@@ -74,9 +69,8 @@ def create_or_join(account, type_code, identifier, values):
         structure, created = find_or_create_structure(type_code, identifier, values, account)
         if created:
             Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
-            StructureEvent.create(structure=structure, actor=account, actor_email=account.email,
-                                  action="structure_created")
-            platform_events.structure_created(structure, account)
+            StructureEvent.record(structure, account, "structure_created")
+            structure_created.send(structure, account=account)
             return Outcome("created", structure)
         return request_attachment(account, structure)
 

@@ -1,7 +1,7 @@
 """Create a structure, or ask to join one, once signed in: the sign-up page's structure part and fragments."""
 from dataclasses import replace
 
-from flask import flash, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -13,24 +13,11 @@ from webapp.structures.fields import validate_structure
 from webapp.structures.form_flow import form_submitted, identifier_typed, type_chosen
 from webapp.structures.new import bp
 from webapp.structures.new.forms import StructureOnlyForm
+from webapp.structures.new.outcomes import flash_outcome, outcome_message
 from webapp.structures.new.service import create_or_join, relation_to, request_attachment
 
 CREATE = "new_structure/create.html"
 ATTACH = "new_structure/attach.html"
-
-# Messages that carry a structure's name use plain gettext, called at request time: a lazy string
-# is trusted as HTML by Jinja, and the name is text someone typed.
-
-def outcome_message(kind, name):
-    """The notice after a create/join (kind: created, requested, member, pending) and its category."""
-    if kind == "created":
-        return _("The structure “%(name)s” is created: you are its principal manager.", name=name), "success"
-    if kind == "requested":
-        return _("Your attachment request has been sent to the managers of “%(name)s”.", name=name), "success"
-    if kind == "member":
-        return _("You are already a member of “%(name)s”.", name=name), "info"
-    return _("Your attachment request to “%(name)s” is already awaiting a manager's approval.", name=name), "info"
-
 
 def for_signed_in_user(check, attach=False):
     """The sign-up wording of a check, told to someone who is signed in (and may already belong)."""
@@ -57,10 +44,6 @@ def for_signed_in_user(check, attach=False):
 
 def context(form, check, attach=False, **extra):
     return dict(form=form, kind=form.chosen_type(), check=for_signed_in_user(check, attach), **extra)
-
-
-def flash_outcome(outcome):
-    flash(*outcome_message(outcome.kind, outcome.structure.public_name))
 
 
 def refused(template, form, field, error, page):

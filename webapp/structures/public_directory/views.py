@@ -3,7 +3,7 @@ from flask import abort, g, redirect, request, url_for
 
 from webapp.models import AttachmentRequest, AttachmentStatus, Membership
 from webapp.structures.new.service import request_attachment
-from webapp.structures.new.views import flash_outcome
+from webapp.structures.new.outcomes import flash_outcome
 from webapp.web.rendering import render, wants_fragment
 from webapp.structures.public_directory import bp
 from webapp.structures.public_directory.service import clean_query, listed_structure, search as search_structures

@@ -2,7 +2,7 @@
 from flask import flash, g, redirect, url_for
 from flask_babel import gettext as _
 
-from webapp.auth import login_required, structure_for_manager, structure_for_member_or_admin
+from webapp.auth import is_manager, login_required, structure_for_manager, structure_for_member_or_admin
 from webapp.extensions import db
 from webapp.structures.identifiers import identifier_type
 from webapp.models import Structure
@@ -12,7 +12,6 @@ from webapp.structures.fields import STRUCTURE_TYPES, form_field_name, validate_
 from webapp.structures.workspaces import bp
 from webapp.structures.workspaces.forms import ProfileForm
 from webapp.structures.workspaces.service import record
-from webapp.structures.workspaces.views import is_manager
 
 PAGE = "workspaces/profile.html"
 

@@ -87,4 +87,4 @@ def set_features(structure, payment_requests, dume, actor):
 
 
 def record(structure, actor, action, detail=""):
-    StructureEvent.create(structure=structure, actor=actor, actor_email=actor.email, action=action, detail=detail)
+    StructureEvent.record(structure, actor, action, detail=detail)

@@ -2,7 +2,7 @@
 from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
-from webapp.auth import login_required, structure_for_manager, structure_for_member_or_admin
+from webapp.auth import is_manager, login_required, structure_for_manager, structure_for_member_or_admin
 from webapp.models import Role
 from webapp.web.rendering import render, wants_fragment
 from webapp.structures.workspaces import bp
@@ -12,10 +12,6 @@ from webapp.structures.workspaces.service import set_features, set_offered, set_
 
 PAGE = "workspaces/page.html"
 CHOICES = {"yes": True, "no": False}
-
-
-def is_manager(membership):
-    return g.account.is_admin or (membership is not None and membership.role in Role.MANAGERS)
 
 
 def page_context(structure, membership, **extra):
