@@ -147,7 +147,11 @@ class Config:
     MAX_CONTENT_LENGTH = env_int("MAX_CONTENT_LENGTH", 256 * 1024)
     MAX_FORM_MEMORY_SIZE = env_int("MAX_FORM_MEMORY_SIZE", 256 * 1024)
 
-    # `flask outbox work`: seconds between passes over the outbox when it is empty.
+    # Who sends the outbox (webapp/mail/delivery.py): "background" (a thread in each web process, the
+    # default), "worker" (only a separate `flask outbox work`), "inline" (in the request; tests only,
+    # refused in production: a silent SMTP server would hold the web worker).
+    OUTBOX_DELIVERY = os.environ.get("OUTBOX_DELIVERY") or "background"
+    # Seconds between passes over the outbox when it is empty (background thread and `flask outbox work`).
     OUTBOX_WORKER_INTERVAL = float(os.environ.get("OUTBOX_WORKER_INTERVAL") or 5)
 
     # --- Operations and front-end delivery (issue 6) ---
@@ -199,6 +203,9 @@ class Config:
     OIDC_WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("OIDC_WEBHOOK_TIMEOUT_SECONDS") or 5)
 
 
+OUTBOX_DELIVERY_MODES = ("background", "worker", "inline")
+
+
 def apply_environment(cfg):
     """Refuse an unknown PORTAL_ENV, then fill in the settings whose default follows it (left None)."""
     mode = cfg.get("PORTAL_ENV")
@@ -210,6 +217,11 @@ def apply_environment(cfg):
     for name, value in ENVIRONMENT_DEFAULTS[mode].items():
         if cfg.get(name) is None:
             cfg[name] = value
+    if cfg.get("OUTBOX_DELIVERY") not in OUTBOX_DELIVERY_MODES:
+        raise ConfigurationError(
+            f"OUTBOX_DELIVERY={cfg.get('OUTBOX_DELIVERY')!r} is not a known mode: set it to 'background' (the "
+            "default), 'worker' (a separate `flask outbox work` sends) or, in tests, 'inline'"
+        )
 
 
 def production_problems(cfg):
@@ -224,6 +236,9 @@ def production_problems(cfg):
         problems.append("CAPTCHA_TEST_MODE must be off")
     if not cfg.get("MAIL_SERVER"):
         problems.append("MAIL_SERVER must be set (there is no development mailbox in production)")
+    if cfg.get("OUTBOX_DELIVERY") == "inline":
+        problems.append("OUTBOX_DELIVERY must be 'background' or 'worker' (inline delivery makes a web worker "
+                        "wait on the SMTP server)")
     if cfg.get("DEV_MAILBOX"):
         problems.append("DEV_MAILBOX must be off (the development mailbox shows every e-mail, links included)")
     if cfg.get("RATELIMIT_ENABLED") and not cfg.get("RATELIMIT_STORAGE_URI"):

@@ -18,6 +18,14 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = "127.0.0.1"  # gunicorn's own view of proxy headers; the app uses TRUST_PROXY_COUNT
 
 
+def post_worker_init(worker):
+    """Start the worker's outbox delivery thread now, not at its first request: e-mails queued before a
+    restart (or while the SMTP server was down) leave without waiting for a visitor."""
+    from webapp.mail.delivery import start_background_delivery
+
+    start_background_delivery(worker.wsgi)
+
+
 def on_starting(server):
     """Refuse several workers that would each count the rate limits alone (memory:// in production)."""
     import config

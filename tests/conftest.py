@@ -8,7 +8,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-from webapp import create_app
+# Tests read an e-mail right after the request that queued it: the request delivers (inline), unless a
+# test asks for the background thread (tests/test_background_delivery.py). Set before config.py loads.
+os.environ.setdefault("OUTBOX_DELIVERY", "inline")
+
+from webapp import create_app  # noqa: E402
 from webapp.extensions import db
 from webapp.models import OutboxMessage
 

@@ -24,8 +24,17 @@ def without_derived(app_config):
 
 def production(app_config, **values):
     settings = dict(without_derived(app_config), PORTAL_ENV="production", SECRET_KEY=STRONG_KEY,
-                    CAPTCHA_TEST_MODE=False, MAIL_SERVER="127.0.0.1")
+                    CAPTCHA_TEST_MODE=False, MAIL_SERVER="127.0.0.1", OUTBOX_DELIVERY="worker")
     return {**settings, **values}
+
+
+def test_production_refuses_inline_delivery_and_every_mode_refuses_an_unknown_one(app_config):
+    with pytest.raises(ConfigurationError, match="OUTBOX_DELIVERY must be 'background' or 'worker'"):
+        create_app(production(app_config, OUTBOX_DELIVERY="inline"))
+    for mode in ("Background", "thread", ""):
+        with pytest.raises(ConfigurationError, match="OUTBOX_DELIVERY=.* is not a known mode"):
+            create_app(dict(app_config, OUTBOX_DELIVERY=mode))
+    assert create_app(production(app_config, OUTBOX_DELIVERY="background")).config["OUTBOX_DELIVERY"] == "background"
 
 
 @pytest.mark.parametrize("mode", ["Production", "PRODUCTION", "prod", " production", "production ", "staging",

@@ -128,24 +128,22 @@ def test_smtp_round_trip(ctx, smtp_server):
     assert f'href="{SIGN_IN}"' in html
 
 
-def test_smtp_down_keeps_the_message_then_sends_it_once(ctx):
+def test_smtp_down_keeps_the_message_uncharged_then_sends_it_once(ctx):
     port = free_port()  # nobody listens: connection refused
     ctx.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
     message = queue_notice()
 
     report = deliver_outbox()
-    assert (report.sent, report.retried, report.failed) == (0, 1, 0)
+    assert (report.sent, report.retried, report.failed, report.unreachable, report.waiting) == (0, 0, 0, True, 1)
+    assert "server unreachable, waiting: 1" in str(report)
     stored = reload(message)
     assert stored.sent_at is None and stored.failed_at is None
-    assert stored.attempts == 1
-    assert stored.last_error
-    assert timedelta(0) < stored.next_attempt_at - utcnow() < timedelta(minutes=1)
+    assert stored.attempts == 0  # a server that does not answer is not the message's fault
+    assert stored.next_attempt_at <= utcnow()  # still due: the next pass tries the server again
 
     server = SmtpServer(port).start()
     try:
-        assert deliver_outbox().sent == 0  # not due yet
-        make_due(message)
-        assert deliver_outbox().sent == 1
+        assert deliver_outbox().sent == 1  # the server is back: out on the next pass, no backoff to wait
         assert deliver_outbox().sent == 0
         assert len(server.messages) == 1
     finally:
@@ -153,30 +151,45 @@ def test_smtp_down_keeps_the_message_then_sends_it_once(ctx):
     assert reload(message).sent_at is not None
 
 
-def test_an_unreachable_server_is_tried_once_per_pass(ctx):
-    ctx.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())
+def test_an_unreachable_server_charges_no_message_and_is_tried_once_per_pass(ctx):
+    ctx.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), OUTBOX_MAX_ATTEMPTS=2)
     first, second = queue_notice("a@example.org"), queue_notice("b@example.org")
-    report = deliver_outbox()
-    assert report.retried == 1
-    assert reload(first).attempts == 1
-    assert reload(second).attempts == 0  # still due, waits for the next pass
+    for _ in range(3):  # more passes than OUTBOX_MAX_ATTEMPTS: nothing is given up
+        report = deliver_outbox()
+        assert report.unreachable and report.waiting == 2
+    assert [reload(m).attempts for m in (first, second)] == [0, 0]
+    assert all(reload(m).failed_at is None for m in (first, second))
 
 
-def test_max_attempts_marks_failed_and_keeps_the_message(ctx):
-    ctx.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port(), OUTBOX_MAX_ATTEMPTS=3)
-    message = queue_notice()
-    delays = []
-    for _ in range(2):
-        assert deliver_outbox().retried == 1
-        delays.append(reload(message).next_attempt_at - utcnow())
+class RefusingHandler:
+    """A server that answers, and refuses every message (a 5xx on DATA): the message's own failure."""
+
+    async def handle_DATA(self, server, session, envelope):
+        return "554 Transaction failed: refused for the test"
+
+
+def test_refused_messages_back_off_then_are_marked_failed_and_kept(ctx):
+    server = SmtpServer(handler=RefusingHandler()).start()
+    try:
+        server.configure(ctx)
+        ctx.config.update(OUTBOX_MAX_ATTEMPTS=3)
+        message = queue_notice()
+        delays = []
+        for _ in range(2):
+            assert deliver_outbox().retried == 1
+            stored = reload(message)
+            assert "554" in stored.last_error
+            delays.append(stored.next_attempt_at - utcnow())
+            make_due(message)
+        assert timedelta(0) < delays[0] < delays[1] < timedelta(minutes=2)  # exponential backoff
+        assert deliver_outbox().failed == 1
+        stored = reload(message)
+        assert stored.failed_at is not None and stored.sent_at is None and stored.attempts == 3
         make_due(message)
-    assert delays[0] < delays[1] < timedelta(minutes=2)  # exponential backoff
-    assert deliver_outbox().failed == 1
-    stored = reload(message)
-    assert stored.failed_at is not None and stored.sent_at is None and stored.attempts == 3
-    make_due(message)
-    assert (deliver_outbox().sent, deliver_outbox().failed) == (0, 0)
-    assert OutboxMessage.select().count() == 1
+        assert (deliver_outbox().sent, deliver_outbox().failed) == (0, 0)
+        assert OutboxMessage.select().count() == 1
+    finally:
+        server.stop()
 
 
 def test_two_claims_of_the_same_message_only_one_wins(ctx):

@@ -1,7 +1,9 @@
-"""E-mails: composed from templates into the outbox inside the caller's transaction, delivered after commit.
+"""E-mails: composed from templates into the outbox inside the caller's transaction, delivered after commit
+by whoever OUTBOX_DELIVERY names (delivery.py: a background thread of the web process by default).
 
-A message is never lost: a failed delivery stays in the outbox with a later `next_attempt_at`, and after
-OUTBOX_MAX_ATTEMPTS failures it is marked failed (kept for inspection). Delivery is at-least-once: a
+A message is never lost: a message the server refused stays in the outbox with a later `next_attempt_at`,
+and after OUTBOX_MAX_ATTEMPTS such failures it is marked failed (kept for inspection). A server that does
+not answer at all charges no message: they all stay due, and the next pass tries the server again. Delivery is at-least-once: a
 process that dies between the SMTP "250 OK" and the UPDATE will see the message sent again once its
 claim expires.
 """
@@ -14,6 +16,7 @@ from flask import current_app, render_template
 from flask_babel import force_locale
 
 from webapp.mail import leases
+from webapp.mail.delivery import wake_delivery
 from webapp.extensions import db
 from webapp.web.request_log import RedactAddresses
 from webapp.mail.message import compose, sender_parts, smtp_address
@@ -30,9 +33,12 @@ class DeliveryReport:
     sent: int = 0
     retried: int = 0
     failed: int = 0
+    unreachable: bool = False  # the server did not answer: nothing was charged, everything stays due
+    waiting: int = 0  # messages left due because the server did not answer
 
     def __str__(self):
-        return f"sent: {self.sent}, retried later: {self.retried}, failed: {self.failed}"
+        text = f"sent: {self.sent}, retried later: {self.retried}, failed: {self.failed}"
+        return text + (f", server unreachable, waiting: {self.waiting}" if self.unreachable else "")
 
 
 def _one_line(text):
@@ -140,9 +146,10 @@ def deliver_outbox(limit=50):
                     try:
                         smtp = open_smtp()
                     except Exception as error:
-                        # The server is unreachable: the rest waits for the next pass.
-                        record_failure(message, error, report)
-                        release(claimed[index + 1:])
+                        # The server is unreachable: not these messages' fault. They stay due, uncharged.
+                        release(claimed[index:])
+                        report.unreachable, report.waiting = True, len(claimed) - index
+                        log.warning("SMTP server unreachable, %s e-mail(s) wait: %s", report.waiting, error)
                         break
                 try:
                     send_over_smtp(smtp, message)
@@ -171,7 +178,14 @@ def _close_quietly(smtp):
 
 
 def deliver_after_commit(limit=20):
-    """What a view calls once its transaction committed. Never raises: the e-mails stay queued."""
+    """What a view calls once its transaction committed. Never raises, never waits on SMTP (unless
+    OUTBOX_DELIVERY is "inline", the tests' mode): the background thread is woken, or a separate
+    `flask outbox work` process sends. Returns the report of an inline delivery, else None."""
+    mode = current_app.config["OUTBOX_DELIVERY"]
+    if mode != "inline":
+        if mode == "background":
+            wake_delivery()
+        return None
     try:
         if db.in_transaction():
             log.error("deliver_after_commit() called inside a transaction; the outbox waits")
