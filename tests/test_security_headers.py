@@ -9,7 +9,7 @@ STRONG_KEY = "k" * 40
 @pytest.fixture
 def production_config(app_config):
     return dict(app_config, PORTAL_ENV="production", SECRET_KEY=STRONG_KEY, CAPTCHA_TEST_MODE=False,
-                MAIL_SERVER="127.0.0.1", SESSION_COOKIE_SECURE=True)
+                MAIL_SERVER="127.0.0.1", SESSION_COOKIE_SECURE=True, OUTBOX_DELIVERY="worker")
 
 
 def test_csp_has_no_unsafe_directive_and_frames_are_refused(client):

@@ -41,7 +41,7 @@ def free_port():
 
 def gunicorn(tmp_path, workers, **env):
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("RATELIMIT_", "GUNICORN_"))}
-    environment.update(PORTAL_ENV="production", SECRET_KEY="k" * 40, MAIL_SERVER="127.0.0.1", REQUEST_LOG="0",
+    environment.update(PORTAL_ENV="production", SECRET_KEY="k" * 40, MAIL_SERVER="127.0.0.1", REQUEST_LOG="0", OUTBOX_DELIVERY="worker",
                        DATABASE_URL=f"sqlite:///{tmp_path / 'portal.sqlite3'}", PORTAL_INSTANCE_DIR=str(tmp_path),
                        GUNICORN_BIND=f"127.0.0.1:{free_port()}", GUNICORN_WORKERS=str(workers), **env)
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"], cwd=ROOT,

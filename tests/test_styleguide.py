@@ -61,6 +61,6 @@ def test_no_styleguide_in_production(tmp_path):
     app = create_app({
         "PORTAL_ENV": "production", "SECRET_KEY": "x" * 40, "MAIL_SERVER": "smtp.example.org",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'p.sqlite3'}", "SIRENE_DEMO": False, "CAPTCHA_TEST_MODE": False,
-        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_STORAGE_URI": "memory://", "OUTBOX_DELIVERY": "worker",
     })
     assert app.test_client().get("/styleguide/").status_code == 404

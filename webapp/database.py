@@ -31,11 +31,9 @@ def open_database(url):
 
 
 def init_database(app):
+    """A request takes a pooled connection at its first query (peewee's autoconnect), not before: a
+    keystroke whose answer needs no query (an incomplete identifier) never touches the pool."""
     db.initialize(open_database(app.config["DATABASE_URL"]))
-
-    @app.before_request
-    def _connect():
-        db.connect(reuse_if_open=True)
 
     @app.teardown_appcontext
     def _close(exc):
