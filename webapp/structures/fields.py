@@ -1,4 +1,4 @@
-"""The structure part of a form (sign-up, new structure, attachment, structure profile): fields, their order, their rules."""
+"""The structure part of a form (sign-up, new structure, attachment, profile): fields, their order, their rules."""
 import re
 from functools import lru_cache
 
@@ -113,7 +113,9 @@ class StructureFields:
         required = {form_field_name(name) for name in kind.required}
         groups = []
         for group, names in STRUCTURE_FIELD_GROUPS:
-            shown = [(self[name], name in required) for name in names if name in asked and group != "identifier"]
+            if group == "identifier":
+                continue
+            shown = [(self[name], name in required) for name in names if name in asked]
             if shown:
                 groups.append((group, shown))
         return groups
