@@ -5,7 +5,7 @@ from wtforms import BooleanField, HiddenField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.forms import check_email, check_phone
-from webapp.structures.fields import StructureFields
+from webapp.structures.fields import STRUCTURE_FIELD_ORDER, StructureFields
 
 REQUIRED = _l("Fill in this field.")
 
@@ -35,11 +35,8 @@ class SignupForm(StructureFields, FlaskForm):
 
     PAGE_ORDER = (
         "login_email", "login_email_confirm", "first_name", "last_name", "phone", "contact_email",
-        "accept_terms", "survey_consent", "identifier_type", "identifier", "structure_type",
-        "company_name", "person_last_name", "person_first_name", "label", "structure_email",
-        "structure_phone", "address_line", "address_complement_1", "address_complement_2",
-        "postcode", "city", "country", "non_diffusible", "captcha_answer",
-    )
+        "accept_terms", "survey_consent",
+    ) + STRUCTURE_FIELD_ORDER + ("captcha_answer",)
 
     def summary_fields(self):
         """Fields in the order the page shows them, for the error summary."""

@@ -1,4 +1,4 @@
-"""The structure part of a form (sign-up now, "create a structure" later): fields and their rules."""
+"""The structure part of a form (sign-up, new structure, attachment, profile): fields, their order, their rules."""
 import re
 from functools import lru_cache
 
@@ -41,6 +41,24 @@ def _countries(locale, outside_eu_only):
     return tuple(sorted(((c, names[c]) for c in codes), key=lambda p: p[1]))
 
 
+# The structure fields in the order every page shows them, grouped as the form groups them (form field
+# names). The one definition of that order: the structure macro (templates/components/structure.html,
+# through StructureFields.field_groups), the forms' error summaries, the read-only profile and
+# drop_unasked_fields follow it. Which fields a type asks for, and which it requires: identifiers.py.
+STRUCTURE_FIELD_GROUPS = (
+    ("identifier", ("identifier_type", "identifier")),
+    ("details", ("structure_type", "company_name", "person_last_name", "person_first_name", "label",
+                 "structure_email", "structure_phone")),
+    ("address", ("address_line", "address_complement_1", "address_complement_2", "postcode", "city", "country")),
+    ("publication", ("non_diffusible",)),
+)
+STRUCTURE_FIELD_ORDER = tuple(name for _group, names in STRUCTURE_FIELD_GROUPS for name in names)
+# Those a type that does not ask for them gets emptied (the country keeps the type's default).
+TEXT_STRUCTURE_FIELDS = tuple(
+    name for name in STRUCTURE_FIELD_ORDER if name not in ("identifier_type", "country", "non_diffusible")
+)
+
+
 class StructureFields:
     """Mixed into a FlaskForm. Structure fields are checked by validate_structure(), per identifier type."""
 
@@ -80,12 +98,7 @@ class StructureFields:
 
     def drop_unasked_fields(self):
         """Forget values (and errors) of structure fields the chosen type does not show: forged or stale."""
-        kind = self.chosen_type()
-        asked = {form_field_name(name) for name in (kind.fields if kind else ())}
-        if kind and kind.takes_identifier:
-            asked.add("identifier")
-        if kind and kind.fixed_structure_type:
-            asked.discard("structure_type")
+        asked = asked_fields(self.chosen_type())
         for name in TEXT_STRUCTURE_FIELDS:
             if name not in asked:
                 self[name].data = ""
@@ -93,6 +106,19 @@ class StructureFields:
 
     def chosen_type(self):
         return identifier_type(self.identifier_type.data or "")
+
+    def field_groups(self, kind):
+        """[(group, [(field, required)])]: the fields `kind` asks for after its identifier, in page order."""
+        asked = asked_fields(kind)
+        required = {form_field_name(name) for name in kind.required}
+        groups = []
+        for group, names in STRUCTURE_FIELD_GROUPS:
+            if group == "identifier":
+                continue
+            shown = [(self[name], name in required) for name in names if name in asked]
+            if shown:
+                groups.append((group, shown))
+        return groups
 
     def structure_values(self):
         """The structure's columns from the form, for the fields its type asks for."""
@@ -111,15 +137,23 @@ class StructureFields:
         return values
 
 
-TEXT_STRUCTURE_FIELDS = (
-    "identifier", "structure_type", "company_name", "label", "person_last_name", "person_first_name",
-    "structure_email", "structure_phone", "address_line", "address_complement_1",
-    "address_complement_2", "postcode", "city",
-)
-
-
 def form_field_name(field_name):
     return {"email": "structure_email", "phone": "structure_phone"}.get(field_name, field_name)
+
+
+def asked_fields(kind):
+    """Form field names of the structure fields `kind` shows (its identifier included); none without a type."""
+    asked = {form_field_name(name) for name in (kind.fields if kind else ())}
+    if kind and kind.takes_identifier:
+        asked.add("identifier")
+    if kind and kind.fixed_structure_type:
+        asked.discard("structure_type")
+    return asked
+
+
+def in_page_order(columns):
+    """Structure columns (model names, as in IdentifierType.fields) sorted in STRUCTURE_FIELD_ORDER."""
+    return sorted(columns, key=lambda column: STRUCTURE_FIELD_ORDER.index(form_field_name(column)))
 
 
 def validate_structure(form, check):

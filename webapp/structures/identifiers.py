@@ -31,7 +31,7 @@ class IdentifierType:
     code: str
     label: str
     hint: str
-    fields: tuple  # structure fields this type asks for, in display order
+    fields: tuple  # structure fields (model columns) it asks for, shown in fields.STRUCTURE_FIELD_ORDER
     required: tuple  # those of `fields` that are mandatory
     takes_identifier: bool = True
     looked_up: bool = False  # checked against the business register

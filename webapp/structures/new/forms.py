@@ -1,15 +1,11 @@
 """The structure part of the sign-up form, alone: for a signed-in user (no captcha, no personal part)."""
 from flask_wtf import FlaskForm
 
-from webapp.structures.fields import StructureFields
+from webapp.structures.fields import STRUCTURE_FIELD_ORDER, StructureFields
 
 
 class StructureOnlyForm(StructureFields, FlaskForm):
-    PAGE_ORDER = (
-        "identifier_type", "identifier", "structure_type", "company_name", "person_last_name",
-        "person_first_name", "label", "structure_email", "structure_phone", "address_line",
-        "address_complement_1", "address_complement_2", "postcode", "city", "country", "non_diffusible",
-    )
+    PAGE_ORDER = STRUCTURE_FIELD_ORDER
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

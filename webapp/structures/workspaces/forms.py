@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
 from webapp.structures.identifiers import identifier_type
-from webapp.structures.fields import StructureFields, form_field_name
+from webapp.structures.fields import STRUCTURE_FIELD_ORDER, StructureFields, form_field_name
 
 
 class FeaturesForm(FlaskForm):
@@ -15,11 +15,7 @@ class FeaturesForm(FlaskForm):
 class ProfileForm(StructureFields, FlaskForm):
     """The structure's fields for its type; its identifier and type come from the structure, never the POST."""
 
-    PAGE_ORDER = (
-        "structure_type", "company_name", "person_last_name", "person_first_name", "label",
-        "structure_email", "structure_phone", "address_line", "address_complement_1",
-        "address_complement_2", "postcode", "city", "country", "non_diffusible",
-    )
+    PAGE_ORDER = tuple(name for name in STRUCTURE_FIELD_ORDER if name not in ("identifier_type", "identifier"))
 
     def __init__(self, structure, *args, **kwargs):
         if kwargs.get("formdata", True) is None:

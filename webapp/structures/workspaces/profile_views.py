@@ -8,7 +8,7 @@ from webapp.structures.identifiers import identifier_type
 from webapp.models import Structure
 from webapp.web.rendering import render
 from webapp.structures.check import IdentifierCheck
-from webapp.structures.fields import STRUCTURE_TYPES, form_field_name, validate_structure
+from webapp.structures.fields import STRUCTURE_TYPES, form_field_name, in_page_order, validate_structure
 from webapp.structures.workspaces import bp
 from webapp.structures.workspaces.forms import ProfileForm
 from webapp.structures.workspaces.service import record
@@ -21,7 +21,7 @@ def read_only_rows(structure, form):
     kind = identifier_type(structure.identifier_type)
     types = dict(STRUCTURE_TYPES)
     rows = []
-    for column in kind.fields:
+    for column in in_page_order(kind.fields):
         value = getattr(structure, column)
         if column == "non_diffusible":
             value = _("Yes") if value else _("No")
