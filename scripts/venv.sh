@@ -35,7 +35,7 @@ is missing. On Debian or Ubuntu install it with: sudo apt-get install $package
     package=python3-venv
   fi
   apt-get install -y -qq "$package" >/dev/null
-  "$python" -c 'import ensurepip, venv' 2>/dev/null \
+  "$python" -c 'import venv; from ensurepip import bootstrap' 2>/dev/null \
     || venv_fail "$package is installed but $python still cannot create a virtual environment"
 }
 
@@ -45,7 +45,7 @@ venv_create() {
     || venv_fail "no '$python' found: install Python 3.11 or newer, or name one with PYTHON=/path/to/python3"
   "$python" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
     || venv_fail "$python is Python $("$python" -c 'import platform; print(platform.python_version())'); the portal needs 3.11 or newer (name one with PYTHON=...)"
-  "$python" -c 'import ensurepip, venv' 2>/dev/null || venv_install_venv_package "$python"
+  "$python" -c 'import venv; from ensurepip import bootstrap' 2>/dev/null || venv_install_venv_package "$python"
   echo "Creating .venv with $python ($(command -v "$python"))"
   if ! "$python" -m venv "$VENV_DIR"; then
     rm -rf "$VENV_DIR"  # a half-made environment (no pip) must not be taken for a finished one
