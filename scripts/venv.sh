@@ -7,7 +7,7 @@
 #
 #   PYTHON=python3.12 bash scripts/test   # the interpreter .venv is made from (default: python3)
 #
-# Defines VENV_PYTHON (.venv/bin/python) and venv_install REQUIREMENTS_FILE.
+# Defines VENV_DIR (.venv), VENV_PYTHON (.venv/bin/python) and venv_install REQUIREMENTS_FILE.
 
 VENV_DIR="$PWD/.venv"
 VENV_PYTHON="$VENV_DIR/bin/python"
