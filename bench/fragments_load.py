@@ -3,10 +3,13 @@ the same gunicorn settings in the same run.
 
     python bench/fragments_load.py [--seconds 5] [--connections 8] [--workers 2] [--client auto|wrk|python]
 
-Fragments: POST /inscription/type (identifier-type choice), POST /inscription/identifiant with a demo
-SIRET (register lookup), POST /activation/<token>/regles (password checklist). Load comes from `wrk`
-when installed (apt-get install wrk), else from Python threads (which share the CPU with the server:
-the figures are then lower, the ratios still comparable). Target: each fragment >= 0.5 x bare.
+Fragments: POST /inscription/type (identifier-type choice), POST /inscription/identifiant with an
+incomplete SIRET (its first 9 digits, what most keystrokes send) and with a complete demo SIRET (register
+lookup and pre-fill), POST /activation/<token>/regles (password checklist). Each is reported with its
+ratio to the bare endpoint and the decoded size of its answer (no Accept-Encoding is sent, neither by
+this check nor by the load generators). Load comes from `wrk` when installed (apt-get install wrk), else
+from Python threads (which share the CPU with the server: the figures are then lower, the ratios still
+comparable). Target: each fragment >= 0.5 x bare.
 """
 import argparse
 import http.client
@@ -24,7 +27,8 @@ import urllib.request
 from common import ROOT, machine, median, percentile, print_table
 
 HX = {"HX-Request": "true", "Content-Type": "application/x-www-form-urlencoded"}
-DEMO_SIRET = "90110001600012"
+DEMO_SIRET = "90110001600012"  # ATELIERS DU LAMPADAIRE BLEU in the demo register (webapp/register/demo/)
+INCOMPLETE_SIRET = DEMO_SIRET[:9]
 
 
 def free_port():
@@ -33,27 +37,41 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_gunicorn(target, port, workers, env):
+def start_gunicorn(target, port, workers, env, log_path=None):
+    """gunicorn serving `target` on 127.0.0.1:port. Its stderr (the app's JSON request log, one line a
+    request, and any traceback) goes to log_path, by default a file in the temp directory named after
+    the port: the log is still written, as in production, without flooding the benchmark's output."""
     command = [sys.executable, "-m", "gunicorn", "--pythonpath", str(ROOT / "bench"), "-w", str(workers),
                "-b", f"127.0.0.1:{port}", "--log-level", "warning", target]
-    # gunicorn.conf.py (read from ROOT) judges the environment: the bench apps are development ones.
-    process = subprocess.Popen(command, env=dict(env, PORTAL_ENV="development"), cwd=ROOT)
+    log_path = log_path or os.path.join(tempfile.gettempdir(), f"bench-gunicorn-{port}.log")
+    with open(log_path, "wb") as log:
+        # gunicorn.conf.py (read from ROOT) judges the environment: the bench apps are development ones.
+        process = subprocess.Popen(command, env=dict(env, PORTAL_ENV="development"), cwd=ROOT, stderr=log)
+    process.log_path = log_path
     for _ in range(200):
+        if process.poll() is not None:
+            break
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return process
         except OSError:
             time.sleep(0.05)
     process.kill()
-    raise SystemExit(f"gunicorn {target} did not start")
+    with open(log_path, errors="replace") as log:
+        tail = log.read()[-3000:]
+    raise SystemExit(f"gunicorn {target} did not start; the end of {log_path}:\n{tail}")
 
 
 def check(url, body):
+    """The answer's size in bytes (decoded: no Accept-Encoding is sent); a whole page is an error."""
     request = urllib.request.Request(url, data=body.encode(), headers=HX, method="POST")
     with urllib.request.urlopen(request, timeout=10) as response:
-        text = response.read().decode()
-    if "<html" in text:
+        if response.headers.get("Content-Encoding"):
+            raise SystemExit(f"{url} answered {response.headers['Content-Encoding']} without being asked")
+        data = response.read()
+    if b"<html" in data:
         raise SystemExit(f"{url} answered a whole page, not a fragment")
+    return len(data)
 
 
 def load_wrk(url, body, seconds, connections):
@@ -127,26 +145,29 @@ def main():
             cases = [
                 ("bare Flask endpoint", f"http://127.0.0.1:{bare_port}/bare", "x=1"),
                 ("identifier type (POST /inscription/type)", f"{portal}/inscription/type", "identifier_type=SIRET"),
-                ("SIRET lookup (POST /inscription/identifiant)", f"{portal}/inscription/identifiant",
+                ("identifier, incomplete SIRET (POST /inscription/identifiant)", f"{portal}/inscription/identifiant",
+                 f"identifier_type=SIRET&identifier={INCOMPLETE_SIRET}"),
+                ("identifier, complete SIRET: lookup + pre-fill (same URL)", f"{portal}/inscription/identifiant",
                  f"identifier_type=SIRET&identifier={DEMO_SIRET}"),
                 ("password checklist (POST /activation/<token>/regles)", f"{portal}/activation/{token}/regles",
                  "password=Correct-Horse-42"),
             ]
             results = []
             for name, url, body in cases:
-                check(url, body)
+                size = check(url, body)
                 load(url, body, 1 if client == "wrk" else 0.5, args.connections)  # warm-up
-                results.append((name, *load(url, body, seconds, args.connections)))
+                results.append((name, size, *load(url, body, seconds, args.connections)))
         finally:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=10)
-    bare_rate = results[0][1]
+    bare_rate = results[0][2]
     print(f"machine: {machine()}\nclient: {client}, {args.connections} connections, {seconds} s per endpoint, "
-          f"gunicorn {args.workers} sync workers for both apps")
+          f"gunicorn {args.workers} sync workers for both apps, load average {os.getloadavg()[0]:.1f}")
     print_table("htmx fragments under load vs a bare Flask endpoint",
-                ["endpoint", "requests/s", "p50 ms", "p99 ms", "ratio to bare (target >= 0.5)"],
-                [[n, f"{r:,.0f}", f"{p50:.2f}", f"{p99:.2f}", f"{r / bare_rate:.2f}"] for n, r, p50, p99 in results])
+                ["endpoint", "answer bytes", "requests/s", "p50 ms", "p99 ms", "ratio to bare (target >= 0.5)"],
+                [[n, f"{size:,}", f"{r:,.0f}", f"{p50:.2f}", f"{p99:.2f}", f"{r / bare_rate:.2f}"]
+                 for n, size, r, p50, p99 in results])
 
 
 if __name__ == "__main__":
