@@ -120,7 +120,7 @@ class Config:
     SESSION_COOKIE_SECURE = None  # True in production (ENVIRONMENT_DEFAULTS)
     TEMPLATES_AUTO_RELOAD = None  # True in development
 
-    # Rate limits (webapp/limits.py). Development counts in memory per process; production must say
+    # Rate limits (webapp/web/limits.py). Development counts in memory per process; production must say
     # where: RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0 (shared by every worker and machine), or
     # memory:// to acknowledge a single worker (gunicorn.conf.py refuses memory:// with several).
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)

@@ -2,7 +2,7 @@
 
     python bench/generate_stock.py --establishments 2000000 --out /tmp/stock [--seed 1] [--zip]
 
-Columns are the official ones (webapp/directory/demo/generate.py), every SIREN/SIRET carries a valid
+Columns are the official ones (webapp/register/demo/generate.py), every SIREN/SIRET carries a valid
 Luhn key (plus a few La Poste SIRETs, valid by digit sum), and the values vary like the real stock:
 about 1.5 establishments per unit, individuals and companies, associations and public bodies, closed
 units and establishments, non-diffusible ones masked with [ND], foreign addresses, names with commas

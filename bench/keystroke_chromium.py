@@ -29,7 +29,6 @@ download is never used.
 import argparse
 import os
 import re
-import sys
 import tempfile
 import time
 from pathlib import Path

@@ -76,7 +76,7 @@ def found(record, **values):
 def declared():
     form = sample_form(**PERSON, identifier_type="SIRET", identifier=SIRET)
     structure = Structure(identifier_type="SIRET", identifier=SIRET, company_name="ATELIERS DU LAMPADAIRE BLEU")
-    message = _(  # plain gettext, as structure_check does: the name is typed text, never in a lazy string
+    message = _(  # plain gettext, as structures/check.py does: the name is typed text, never in a lazy string
         "This structure is already declared in the portal as “%(name)s”. Your sign-up will "
         "become an attachment request that the structure's managers must approve.",
         name=structure.public_name,

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-DEMO_SIRET = "90110001600012"  # open company ATELIERS DU LAMPADAIRE BLEU (webapp/directory/demo/README.md)
+DEMO_SIRET = "90110001600012"  # open company ATELIERS DU LAMPADAIRE BLEU (webapp/register/demo/README.md)
 DEMO_COMPANY = "ATELIERS DU LAMPADAIRE BLEU"
 DEMO_ADDRESS = ("12 BIS AVENUE DES LILAS", "75012", "PARIS")
 PASSWORD = "Horizon#Velours42"

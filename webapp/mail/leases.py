@@ -1,4 +1,4 @@
-"""Claiming queued rows for delivery, shared by the e-mail outbox (mail.py) and the webhooks
+"""Claiming queued rows for delivery, shared by the e-mail outbox (outbox.py) and the webhooks
 (oidc/webhooks.py). A queued row has `next_attempt_at`, `attempts`, `last_error`, `sent_at` and
 `failed_at`; a process takes a due row by moving its `next_attempt_at` into the future (a lease),
 so each row is attempted by one process at a time, and a process that dies loses only its lease.

@@ -93,7 +93,7 @@ def open_smtp():
     """An SMTP connection built from the current config at send time, with a socket timeout.
 
     Flask-Mail's own Connection snapshots the config at init_app, has no timeout and is suppressed
-    when TESTING; the MIME document comes from mail_message.compose (internationalised addresses).
+    when TESTING; the MIME document comes from message.compose (internationalised addresses).
     """
     cfg = current_app.config
     smtp_class = smtplib.SMTP_SSL if cfg.get("MAIL_USE_SSL") else smtplib.SMTP

@@ -73,7 +73,7 @@ def spend_refresh_token(value, client):
 
 
 def active_account(account_id):
-    return Account.get_or_none((Account.id == account_id) & (Account.is_active == True))
+    return Account.get_or_none((Account.id == account_id) & (Account.is_active == True))  # noqa: E712  (peewee expression)
 
 
 def save_token(token, request):

@@ -25,7 +25,7 @@ from webapp.extensions import db
 from webapp.structures.identifiers import assign_identifier, identifier_type
 from webapp.mail.outbox import queue_email
 from webapp.models import Account, Structure, utcnow
-from webapp.credentials import hours, issue_token, token_digest
+from webapp.credentials import hours, token_digest
 from webapp.signup.models import HeldSignup
 from webapp.account.activation import queue_activation_link
 from webapp.account.service import can_resend_activation, find_account, issued_recently

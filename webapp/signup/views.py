@@ -123,7 +123,8 @@ def resend_link():
     """Same answer whatever the address and however often; the work is done after the answer left."""
     email = without_control_characters(request.form.get("email") or session.get("signup_email") or "")
     after_response(resend_links, email)
-    flash(_("If a sign-up or an account awaiting activation uses this address, a new link has been sent to it. Links can be resent once a minute."), "info")
+    flash(_("If a sign-up or an account awaiting activation uses this address, a new link has been sent to it. "
+            "Links can be resent once a minute."), "info")
     if session.get("signup_email"):
         return redirect(url_for("signup.check_mail"), code=303)
     return redirect(url_for("account.sign_in"), code=303)

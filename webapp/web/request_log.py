@@ -1,8 +1,8 @@
 """One JSON line per request on the "portal.access" logger: request id, route, status, duration.
 
 No personal data: the route is the URL rule ("/activation/<token>", never the token itself), no query
-string, no form, no address (RedactAddresses keeps them out of other loggers' lines, e.g. the outbox's); the request id comes back as X-Request-Id (a proxy's own id is kept when it
-looks like one) so a user's report can be matched with the log line.
+string, no form, no address (RedactAddresses keeps them out of other loggers' lines, e.g. the outbox's); the request id
+comes back as X-Request-Id (a proxy's own id is kept when it looks like one) so a user's report can be matched with the log line.
 """
 import json
 import logging

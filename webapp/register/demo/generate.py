@@ -1,6 +1,6 @@
 """Write the demo register: fictitious companies in the format of the INSEE Sirene stock files.
 
-    python webapp/directory/demo/generate.py
+    python webapp/register/demo/generate.py
 
 Identifiers are made of an 8-digit base chosen here plus Luhn keys computed with python-stdnum, so
 every SIREN and SIRET is valid. The column lists are those of the current stock files, in order.
@@ -217,7 +217,7 @@ def main():
           [unit_row(base, values) for base, values in UNITS.items()])
     write("StockEtablissement_utf8.csv", ESTABLISHMENT_HEADER,
           [establishment_row(*e) for e in ESTABLISHMENTS])
-    for base, nic, head_office, values in ESTABLISHMENTS:
+    for base, nic, head_office, _values in ESTABLISHMENTS:
         print(siret_of(base, nic), "head office" if head_office else "secondary",
               UNITS[base].get("denominationUniteLegale") or UNITS[base].get("nomUniteLegale"))
 

@@ -1,4 +1,4 @@
-"""A signed-in user creates a structure or asks to join one. No `request` here (DESIGN.md §1).
+"""A signed-in user creates a structure or asks to join one. No `request` here (docs/DESIGN.md §1.3).
 
 Each account may be principal manager of MAX_STRUCTURES_PER_ACCOUNT structures, create
 STRUCTURE_CREATIONS_PER_HOUR, have MAX_PENDING_ATTACHMENT_REQUESTS awaiting a decision, file

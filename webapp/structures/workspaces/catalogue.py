@@ -1,4 +1,4 @@
-"""The workspaces a supplier can open (DESIGN.md §3), in the order the page lists them."""
+"""The workspaces a supplier can open (docs/DESIGN.md §4.9), in the order the page lists them."""
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l

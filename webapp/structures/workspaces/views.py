@@ -3,7 +3,6 @@ from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 
 from webapp.auth import is_manager, login_required, structure_for_manager, structure_for_member_or_admin
-from webapp.models import Role
 from webapp.web.rendering import render, wants_fragment
 from webapp.structures.workspaces import bp
 from webapp.structures.workspaces.catalogue import workspace
