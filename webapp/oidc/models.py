@@ -181,7 +181,7 @@ class SigningKey(BaseModel):
 
 class WebhookDelivery(BaseModel):
     """One event for one client's webhook, written in the transaction of the change it reports and
-    delivered like an e-mail of the outbox (same columns: webapp/leases.py works on both)."""
+    delivered like an e-mail of the outbox (same columns: webapp/mail/leases.py works on both)."""
 
     client = ForeignKeyField(OAuthClient, on_delete="CASCADE")
     event_id = CharField(max_length=64)

@@ -1,4 +1,4 @@
-"""Delivering webhooks: signed POSTs with retries, through the outbox's claiming (webapp/leases.py).
+"""Delivering webhooks: signed POSTs with retries, through the outbox's claiming (webapp/mail/leases.py).
 
 Signature: header `Portal-Signature: t=<unix time>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`, the
 secret being the client's webhook secret. A receiver recomputes it over the raw body, compares in
