@@ -246,3 +246,72 @@ def test_fragments_answer_a_plain_browser_with_the_whole_page(post_fragment):
 def test_fragment_without_csrf_is_refused(client):
     response = client.post("/inscription/type", data={"identifier_type": "SIRET"}, headers=HX)
     assert response.status_code == 400
+
+
+# One keystroke's answer carries what changed, nothing more (issue 11). The page says what its fields
+# block shows (structure_shown) and sends every value as typed; the server compares.
+
+def keystroke(post_fragment, identifier, type_code="SIRET", shown="fields", **values):
+    data = dict(identifier_type=type_code, identifier=identifier, structure_shown=shown, **values)
+    return fragment(post_fragment("/inscription/identifiant", data))
+
+
+def out_of_band(body):
+    return re.findall(r'<[a-z]+ [^>]*?id="([a-z_0-9-]+)"[^>]*hx-swap-oob="true"|<[a-z]+ [^>]*?hx-swap-oob="true"[^>]*id="([a-z_0-9-]+)"', body)
+
+
+def oob_ids(body):
+    return {a or b for a, b in out_of_band(body)}
+
+
+@pytest.mark.parametrize("partial", ["9", "901100", "9011000160001", "90110001600019", "9011 0001 6000 1A"])
+def test_a_keystroke_that_changes_no_field_answers_the_feedback_line_alone(post_fragment, partial):
+    body = keystroke(post_fragment, partial)
+    assert oob_ids(body) == set()
+    assert "hx-swap-oob" not in body and "structure-fields" not in body
+    assert body.strip().startswith('<div id="identifier-check"')
+    assert len(body.encode()) < 1024  # the issue's goal for a keystroke while the SIRET is incomplete
+    assert check_message(body)  # still says what is wrong
+
+
+def test_a_complete_siret_sends_only_the_fields_it_prefills(post_fragment):
+    body = keystroke(post_fragment, "90110001600012", country="FR")
+    assert oob_ids(body) == {"structure_type-group", "company_name-group", "address_line-group", "postcode-group",
+                             "city-group", "prefilled_siret"}
+    assert "structure-fields" not in body and 'name="country"' not in body  # France already: not sent
+    assert value(body, "company_name") == "ATELIERS DU LAMPADAIRE BLEU"
+    assert value(body, "prefilled_siret") == "90110001600012"
+    # the same SIRET again (prefilled_siret came back with the page): nothing to change
+    again = keystroke(post_fragment, "90110001600012", prefilled_siret="90110001600012", country="FR",
+                      company_name="MY OWN NAME", structure_type="company")
+    assert oob_ids(again) == set() and "MY OWN NAME" not in again
+
+
+def test_the_already_declared_state_flipping_sends_the_whole_block(app, post_fragment):
+    with app.app_context(), db.connection_context():
+        Structure.create(identifier_type="SIRET", identifier="90110001600012", company_name="LAMPADAIRE")
+    body = keystroke(post_fragment, "90110001600012")
+    assert oob_ids(body) == {"structure-fields"}
+    assert "The structure's details are not asked" in body
+    assert 'name="structure_shown" value="existing"' in body
+    assert oob_ids(keystroke(post_fragment, "90110001600012", shown="existing")) == set()  # still existing
+    back = keystroke(post_fragment, "9011000160001", shown="existing")  # a digit erased: the fields return
+    assert oob_ids(back) == {"structure-fields"} and 'name="company_name"' in back
+
+
+def test_an_eu_vat_number_sends_the_country_it_sets(post_fragment):
+    body = keystroke(post_fragment, "DE136695976", type_code="UE_HORS_FRANCE", country="")
+    assert oob_ids(body) == {"country-group"}
+    assert selected(body, "country") == "DE"
+    assert oob_ids(keystroke(post_fragment, "DE136695976", type_code="UE_HORS_FRANCE", country="DE")) == set()
+
+
+def test_the_identifier_input_says_its_complete_length_and_has_a_busy_status(post_fragment):
+    body = fragment(post_fragment("/inscription/type", {"identifier_type": "SIRET"}))
+    tag = re.search(r'<input[^>]*name="identifier"[^>]*>', body).group(0)
+    assert 'data-complete-length="14"' in tag and 'hx-trigger="identifier-typed, change"' in tag
+    assert 'hx-indicator="#identifier-busy"' in tag
+    assert re.search(r'id="identifier-busy-text" role="status" aria-live="polite"', body)
+    assert 'name="structure_shown" value="fields"' in body
+    hors_ue = fragment(post_fragment("/inscription/type", {"identifier_type": "HORS_UE"}))
+    assert "data-complete-length" not in re.search(r'<input[^>]*name="identifier"[^>]*>', hors_ue).group(0)

@@ -67,16 +67,53 @@
     focusErrorSummary();
   });
 
-  /* Fields revealed by a swap are replaced out of band by each identifier check. Two things must not
-     happen to someone typing in them: losing what they typed while the request was in flight, and
-     having the field they are in rebuilt (focus and caret jump) when nothing changed. */
-  var sentByRequest = new WeakMap();  // xhr -> values of the revealed fields when it left
+  /* The identifier asks the server as the person types: at once when it has its full length
+     (data-complete-length, e.g. 14 digits of a SIRET), after a short pause otherwise, so a complete
+     SIRET is looked up on its last digit and partial input costs one small answer per pause. */
+  var PAUSE_MS = 300;
+  var pauses = new WeakMap();
+
+  function typedLength(value) {
+    return value.replace(/[\s.\-]/g, "").length;
+  }
+
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    if (!input.matches || !input.matches("input[data-complete-length]")) { return; }
+    clearTimeout(pauses.get(input));
+    var complete = typedLength(input.value) >= Number(input.getAttribute("data-complete-length"));
+    var fire = function () { htmx.trigger(input, "identifier-typed"); };
+    if (complete) { fire(); } else { pauses.set(input, setTimeout(fire, PAUSE_MS)); }
+  });
+
+  /* While a lookup is in flight: the indicator beside the identifier (htmx-request class, no layout
+     shift: it is positioned over the input) and a polite status for screen readers. */
+  function busyRegion(event) {
+    var selector = event.detail.elt && event.detail.elt.getAttribute("hx-indicator");
+    return selector === "#identifier-busy" ? document.getElementById("identifier-busy-text") : null;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var busy = busyRegion(event);
+    if (busy) { busy.textContent = busy.getAttribute("data-busy-text"); }
+  });
+
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var busy = busyRegion(event);
+    if (busy) { busy.textContent = ""; }
+  });
+
+  /* An answer replaces structure fields out of band only when it changes them (a pre-fill, the
+     "already declared" notice): the server compares, the page does not. What must not happen is to
+     lose what the person typed in a field while the request was in flight: that value wins. */
+  var sentByRequest = new WeakMap();  // xhr -> values of the structure fields when it left
   var sentValues = null;  // those of the response being swapped
 
   function controls(root) {
-    return Array.prototype.filter.call(root.querySelectorAll("input, select, textarea"), function (c) {
+    var found = Array.prototype.filter.call(root.querySelectorAll("input, select, textarea"), function (c) {
       return c.id;
     });
+    return root.matches && root.matches("input, select, textarea") && root.id ? [root].concat(found) : found;
   }
 
   function valueOf(control) {
@@ -118,24 +155,15 @@
   document.addEventListener("htmx:oobBeforeSwap", function (event) {
     var current = event.detail.target;
     var incoming = event.detail.fragment && event.detail.fragment.firstElementChild;
-    if (!current || !incoming || current.id !== "structure-fields" || incoming.id !== current.id) { return; }
+    if (!current || !incoming || !sentValues) { return; }
+    if (current.id !== "structure-fields" && !current.closest("#structure-fields")) { return; }
     var now = snapshot(current);
-    var newControls = controls(incoming);
-    newControls.forEach(function (control) {
+    controls(incoming).forEach(function (control) {
       var id = control.id;
-      if (sentValues && id in sentValues && id in now && now[id] !== sentValues[id]) {
-        setValue(control, now[id]);  // typed after the request left: the user's value wins
+      if (id in sentValues && id in now && now[id] !== sentValues[id]) {
+        setValue(control, now[id]);  // typed after the request left: the person's value wins
       }
     });
-    var oldControls = controls(current);
-    var same = oldControls.length === newControls.length &&
-      current.textContent.replace(/\s+/g, " ") === incoming.textContent.replace(/\s+/g, " ") &&
-      newControls.every(function (control, i) {
-        var old = oldControls[i];
-        return old.id === control.id && old.name === control.name && old.type === control.type &&
-          now[old.id] === valueOf(control);
-      });
-    if (same) { event.detail.shouldSwap = false; }
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -62,10 +62,11 @@ def choose_type():
 
 @bp.post("/identifiant")
 def check_identifier_fragment():
-    """Checks the identifier as it is typed; swaps the structure fields out of band when they change."""
+    """Checks the identifier as it is typed: the feedback line, and out of band only the structure
+    fields the answer changes (form_flow.identifier_typed)."""
     form = SignupForm()
-    check = identifier_typed(form)
-    return render(PAGE, "identifier_check", **page_context(form, check, oob=True))
+    check, changes = identifier_typed(form)
+    return render(PAGE, "identifier_check", **page_context(form, check, changes=changes))
 
 
 @bp.post("")

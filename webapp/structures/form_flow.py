@@ -3,10 +3,36 @@
 Each page keeps its own form class, template and URLs; what a fragment does to the form (reset the
 identifier on a type change, check it and pre-fill from the register) lives here once.
 """
+from dataclasses import dataclass
+
 from flask import request
 
-from webapp.structures.identifiers import vat_country
 from webapp.structures.check import PREFILL, check_identifier, prefill_values
+from webapp.structures.fields import asked_fields
+from webapp.structures.identifiers import vat_country
+
+# The hidden input of #structure-fields that says what the page shows (see fields_shown).
+SHOWN_FIELD = "structure_shown"
+
+
+@dataclass(frozen=True)
+class FieldChanges:
+    """What an identifier keystroke changed in the structure fields, so the answer carries only that.
+
+    whole: the block changes shape (the "already declared" notice appears or goes): it is sent whole.
+    names: form fields whose value the server set (a pre-fill, the country of an EU VAT number) and the
+    hidden prefilled_siret; each is sent out of band on its own. Nothing else: the feedback line only.
+    """
+
+    whole: bool = False
+    names: tuple = ()
+
+
+def fields_shown(kind, check):
+    """What #structure-fields shows for this type and check: "", "existing" (a notice) or "fields"."""
+    if kind is None:
+        return ""
+    return "existing" if check.structure is not None else "fields"
 
 
 def apply_prefill(form, check, overwrite=True):
@@ -54,11 +80,21 @@ def type_chosen(form):
 
 
 def identifier_typed(form):
-    """The identifier changed: check it and pre-fill from the register. Returns the check."""
+    """The identifier changed: check it and pre-fill from the register. Returns (check, FieldChanges).
+
+    The page sends what its fields block shows (SHOWN_FIELD) and every value as typed; the server
+    compares, so an answer to a keystroke that changes nothing is the feedback line alone.
+    """
     apply_feature_defaults(form)
     check = check_identifier(form.identifier_type.data, form.identifier.data)
+    kind = form.chosen_type()
+    names = [name for name in asked_fields(kind) if name != "identifier"] + ["prefilled_siret"]
+    before = {name: getattr(form, name).data for name in names}
     apply_prefill(form, check)
-    return check
+    if request.form.get(SHOWN_FIELD, "") != fields_shown(kind, check):
+        return check, FieldChanges(whole=True)
+    changed = tuple(name for name in names if getattr(form, name).data != before[name])
+    return check, FieldChanges(names=changed)
 
 
 def form_submitted(form, final):

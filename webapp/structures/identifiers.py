@@ -37,6 +37,7 @@ class IdentifierType:
     looked_up: bool = False  # checked against the business register
     default_country: str = "FR"
     fixed_structure_type: str = ""
+    complete_length: int = 0  # characters of a complete identifier: checked at once, without a pause
 
     def validate(self, raw, country=""):
         """Return (normalised identifier, error message or None)."""
@@ -51,7 +52,7 @@ IDENTIFIER_TYPES = (
     IdentifierType(
         "SIRET", _l("SIRET"), _l("14 digits"),
         COMPANY_FIELDS + ADDRESS_FIELDS + ("non_diffusible",), _required_company(),
-        looked_up=True,
+        looked_up=True, complete_length=14,
     ),
     IdentifierType(
         "UE_HORS_FRANCE", _l("European structure outside France"),
@@ -69,13 +70,13 @@ IDENTIFIER_TYPES = (
         "RIDET", _l("Structure with a RIDET"),
         _l("10 digits: the 7-digit RID then the 3-digit establishment number"),
         COMPANY_FIELDS + ADDRESS_FIELDS + ("non_diffusible",), _required_company(),
-        default_country="NC",
+        default_country="NC", complete_length=10,
     ),
     IdentifierType(
         "TAHITI", _l("Structure with a TAHITI number"),
         _l("9 characters: a letter or a digit, then 8 digits"),
         COMPANY_FIELDS + ADDRESS_FIELDS + ("non_diffusible",), _required_company(),
-        default_country="PF",
+        default_country="PF", complete_length=9,
     ),
     IdentifierType(
         "EN_COURS_IMMATRICULATION", _l("Being registered"),

@@ -79,7 +79,8 @@ def create_type():
 @login_required
 def create_identifier():
     form = StructureOnlyForm()
-    return render(CREATE, "identifier_check", **context(form, identifier_typed(form)))
+    check, changes = identifier_typed(form)
+    return render(CREATE, "identifier_check", **context(form, check, changes=changes))
 
 
 @bp.post("/nouvelle")
@@ -121,7 +122,8 @@ def attach_type():
 @login_required
 def attach_identifier():
     form = StructureOnlyForm()
-    return render(ATTACH, "identifier_check", **context(form, identifier_typed(form), attach=True))
+    check, _changes = identifier_typed(form)  # the attach page has no structure fields to change
+    return render(ATTACH, "identifier_check", **context(form, check, attach=True))
 
 
 @bp.post("/rattachement")
