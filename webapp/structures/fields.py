@@ -2,6 +2,7 @@
 import re
 from functools import lru_cache
 
+import pyuca
 from babel import Locale
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -31,14 +32,31 @@ def country_choices(outside_eu_only=False):
     return [("", _l("Choose a country"))] + list(_countries(str(get_locale()), outside_eu_only))
 
 
+def country_select_choices(outside_eu_only=False):
+    """The country select's options, built once per language (a form is bound on every keystroke)."""
+    return _country_select_choices(str(get_locale()), outside_eu_only)
+
+
+@lru_cache(maxsize=16)
+def _country_select_choices(locale, outside_eu_only):
+    return tuple(select_choices(country_choices(outside_eu_only)))
+
+
+@lru_cache(maxsize=1)
+def _collator():
+    return pyuca.Collator()  # the Unicode Collation Algorithm: É sorts with E, Î with I
+
+
 @lru_cache(maxsize=16)
 def _countries(locale, outside_eu_only):
-    """(code, name) of every country, sorted by name in `locale`."""
+    """(code, name) of every country, sorted by name as a reader of `locale` expects (collation, not
+    code points: in French Égypte and États-Unis come among the E, not after Zimbabwe)."""
     names = Locale.parse(locale).territories
     codes = [c for c in names if len(c) == 2 and c.isalpha() and c not in NOT_COUNTRIES]
     if outside_eu_only:
         codes = [c for c in codes if c not in EU_COUNTRIES and c not in EU_TERRITORIES]
-    return tuple(sorted(((c, names[c]) for c in codes), key=lambda p: p[1]))
+    key = _collator().sort_key
+    return tuple(sorted(((c, names[c]) for c in codes), key=lambda p: key(p[1])))
 
 
 # The structure fields in the order every page shows them, grouped as the form groups them (form field
@@ -90,9 +108,7 @@ class StructureFields:
         )
         self.structure_type.choices = select_choices([("", _l("Choose a structure type"))] + list(STRUCTURE_TYPES))
         kind = self.chosen_type()
-        self.country.choices = select_choices(
-            country_choices(outside_eu_only=kind is not None and kind.code == "HORS_UE")
-        )
+        self.country.choices = country_select_choices(outside_eu_only=kind is not None and kind.code == "HORS_UE")
         if kind and not self.country.data:
             self.country.data = kind.default_country
 
