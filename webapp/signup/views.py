@@ -13,7 +13,7 @@ from webapp.web.rendering import render, wants_fragment
 from webapp.structures.check import check_identifier
 from webapp.forms import without_control_characters
 from webapp.structures.fields import validate_structure
-from webapp.structures.form_flow import form_submitted, identifier_typed, type_chosen
+from webapp.structures.form_flow import check_changing_no_field, form_submitted, identifier_typed, type_chosen
 from webapp.signup import bp
 from webapp.signup.after_response import after_response
 from webapp.signup.forms import SignupForm
@@ -64,6 +64,10 @@ def choose_type():
 def check_identifier_fragment():
     """Checks the identifier as it is typed: the feedback line, and out of band only the structure
     fields the answer changes (form_flow.identifier_typed)."""
+    if wants_fragment():
+        check = check_changing_no_field(request.form)
+        if check is not None:  # the feedback line alone: no form to bind
+            return render(PAGE, "identifier_check", check=check, changes=None)
     form = SignupForm()
     check, changes = identifier_typed(form)
     return render(PAGE, "identifier_check", **page_context(form, check, changes=changes))

@@ -9,7 +9,8 @@ from flask import request
 
 from webapp.structures.check import PREFILL, check_identifier, prefill_values
 from webapp.structures.fields import asked_fields
-from webapp.structures.identifiers import vat_country
+from webapp.forms import without_control_characters
+from webapp.structures.identifiers import identifier_type, vat_country
 
 # The hidden input of #structure-fields that says what the page shows (see fields_shown).
 SHOWN_FIELD = "structure_shown"
@@ -77,6 +78,26 @@ def type_chosen(form):
     form.identifier.data = ""
     form.prefilled_siret.data = ""
     return check_identifier(form.identifier_type.data, "")
+
+
+def check_changing_no_field(values):
+    """The check of a keystroke that cannot change any structure field, else None.
+
+    Most keystrokes (an incomplete or wrong identifier, a SIRET already pre-filled, the same "already
+    declared" structure) change nothing but the feedback line: their answer needs no form bound nor
+    rendered, only this check. A pre-fill to apply, the country of an EU VAT number, or the
+    "already declared" state flipping go the long way (identifier_typed).
+    """
+    type_code = values.get("identifier_type", "")
+    kind = identifier_type(type_code)
+    check = check_identifier(type_code, without_control_characters(values.get("identifier", "")))
+    if check.status == "found" and values.get("prefilled_siret") != check.identifier:
+        return None
+    if kind is not None and kind.code == "UE_HORS_FRANCE" and not check.is_error:
+        return None
+    if values.get(SHOWN_FIELD, "") != fields_shown(kind, check):
+        return None
+    return check
 
 
 def identifier_typed(form):

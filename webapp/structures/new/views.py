@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.auth import login_required
 from webapp.quotas import LimitReached
-from webapp.web.rendering import render
+from webapp.web.rendering import render, wants_fragment
 from webapp.structures.check import check_identifier
 from webapp.structures.fields import validate_structure
-from webapp.structures.form_flow import form_submitted, identifier_typed, type_chosen
+from webapp.structures.form_flow import check_changing_no_field, form_submitted, identifier_typed, type_chosen
 from webapp.structures.new import bp
 from webapp.structures.new.forms import StructureOnlyForm
 from webapp.structures.new.outcomes import flash_outcome, outcome_message
@@ -78,6 +78,10 @@ def create_type():
 @bp.post("/nouvelle/identifiant")
 @login_required
 def create_identifier():
+    if wants_fragment():
+        check = check_changing_no_field(request.form)
+        if check is not None:  # the feedback line alone: no form to bind
+            return render(CREATE, "identifier_check", check=for_signed_in_user(check), changes=None)
     form = StructureOnlyForm()
     check, changes = identifier_typed(form)
     return render(CREATE, "identifier_check", **context(form, check, changes=changes))
