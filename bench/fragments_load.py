@@ -146,9 +146,9 @@ def main():
                 ("bare Flask endpoint", f"http://127.0.0.1:{bare_port}/bare", "x=1"),
                 ("identifier type (POST /inscription/type)", f"{portal}/inscription/type", "identifier_type=SIRET"),
                 ("identifier, incomplete SIRET (POST /inscription/identifiant)", f"{portal}/inscription/identifiant",
-                 f"identifier_type=SIRET&identifier={INCOMPLETE_SIRET}"),
+                 f"identifier_type=SIRET&identifier={INCOMPLETE_SIRET}&structure_shown=fields"),
                 ("identifier, complete SIRET: lookup + pre-fill (same URL)", f"{portal}/inscription/identifiant",
-                 f"identifier_type=SIRET&identifier={DEMO_SIRET}"),
+                 f"identifier_type=SIRET&identifier={DEMO_SIRET}&structure_shown=fields&country=FR"),
                 ("password checklist (POST /activation/<token>/regles)", f"{portal}/activation/{token}/regles",
                  "password=Correct-Horse-42"),
             ]
