@@ -79,7 +79,8 @@ def test_approval_of_a_never_activated_requester_carries_a_working_activation_li
 
 def test_refusal_with_reason_emails_the_active_requester(app, client, requests_world, outbox, auth):
     assert auth.sign_in("ann@example.fr").status_code == 303
-    response = decide(client, requests_world["A"], single=f"refuse:{requests_world['carl_r']}", **{f"reason_{requests_world['carl_r']}": "Unknown to us"})
+    carl = requests_world["carl_r"]
+    response = decide(client, requests_world["A"], single=f"refuse:{carl}", **{f"reason_{carl}": "Unknown to us"})
     assert response.status_code == 303
     request = get(app, AttachmentRequest, requests_world["carl_r"])
     assert (request.status, request.reason, request.decided_by_id) == (AttachmentStatus.REFUSED, "Unknown to us", requests_world["ann"])
@@ -128,7 +129,8 @@ def test_batch_without_selection_names_the_problem(app, client, requests_world, 
 
 def test_too_long_reason_is_an_error_on_its_field(app, client, requests_world, outbox, auth):
     assert auth.sign_in("ann@example.fr").status_code == 303
-    response = decide(client, requests_world["A"], single=f"refuse:{requests_world['carl_r']}", **{f"reason_{requests_world['carl_r']}": "x" * 501})
+    carl = requests_world["carl_r"]
+    response = decide(client, requests_world["A"], single=f"refuse:{carl}", **{f"reason_{carl}": "x" * 501})
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and f'href="#reason_{requests_world["carl_r"]}"' in body and "too long" in body
     assert get(app, AttachmentRequest, requests_world["carl_r"]).status == AttachmentStatus.PENDING
