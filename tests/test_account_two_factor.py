@@ -127,9 +127,8 @@ def test_any_code_input_gets_an_answer(app, client, active_alice, mandatory, cod
     assert send_code(client, code).status_code == 422
 
 
-def test_next_survives_the_second_step(app, client, active_alice, mandatory, outbox):
-    client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
-                                    "next": "/mon-compte/mot-de-passe", "csrf_token": csrf(client)})
+def test_next_survives_the_second_step(app, client, active_alice, mandatory, outbox, auth):
+    auth.sign_in(next="/mon-compte/mot-de-passe")
     response = send_code(client, codes(outbox)[0])
     assert response.headers["Location"] == "/mon-compte/mot-de-passe"
 

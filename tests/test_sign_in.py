@@ -72,14 +72,13 @@ def test_sign_out_needs_csrf(client, active_alice, auth):
 # --- "next", sessions ---------------------------------------------------------------------------------
 
 
-def test_my_account_asks_to_sign_in_then_comes_back(client, active_alice):
+def test_my_account_asks_to_sign_in_then_comes_back(client, active_alice, auth):
     response = client.get("/mon-compte/coordonnees")
     assert response.status_code == 302
     assert "/connexion?next=/mon-compte/coordonnees" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'name="next" type="hidden" value="/mon-compte/coordonnees"' in page
-    response = client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
-                                               "next": "/mon-compte/coordonnees", "csrf_token": csrf(client)})
+    response = auth.sign_in(next="/mon-compte/coordonnees")
     assert response.status_code == 303 and response.headers["Location"] == "/mon-compte/coordonnees"
 
 
@@ -87,12 +86,11 @@ def test_my_account_asks_to_sign_in_then_comes_back(client, active_alice):
     "https://evil.example/", "//evil.example/x", "/\\evil.example", "http:/evil", "javascript:alert(1)",
     "evil", " /mon-compte",
 ])
-def test_next_never_leaves_the_site(client, active_alice, target):
+def test_next_never_leaves_the_site(client, active_alice, target, auth):
     page = client.get("/connexion", query_string={"next": target}).get_data(as_text=True)
     next_inputs = re.findall(r'<input[^>]*name="next"[^>]*>', page)
     assert next_inputs and not any("evil" in tag or "javascript" in tag for tag in next_inputs)
-    response = client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
-                                               "next": target, "csrf_token": csrf(client)})
+    response = auth.sign_in(next=target)
     assert response.status_code == 303 and response.headers["Location"] == "/mon-compte"
 
 

@@ -60,8 +60,7 @@ def test_a_session_idle_too_long_ends_and_next_is_kept(app, client, active_alice
     assert "You were signed out after 30 minutes without activity. Sign in again to go on." in page
     assert 'name="next" type="hidden" value="/mon-compte/coordonnees"' in page
     assert rows(app)[0].revoked_at is not None
-    response = client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
-                                               "next": "/mon-compte/coordonnees", "csrf_token": csrf(client)})
+    response = auth.sign_in(next="/mon-compte/coordonnees")
     assert response.headers["Location"] == "/mon-compte/coordonnees" and signed_in(client)
 
 
