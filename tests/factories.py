@@ -172,7 +172,7 @@ def signup_data(**changes):
         "captcha_answer": "PASSED", "action": "create",
     }
     data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    return {key: given for key, given in data.items() if given is not None}
 
 
 def submit(client, **changes):
@@ -299,7 +299,7 @@ def create_data(**changes):
         "feature_payment_requests": "y", "action": "create",
     }
     data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
+    return {key: given for key, given in data.items() if given is not None}
 
 
 # --- Concurrency ----------------------------------------------------------------------------------------
