@@ -2,7 +2,7 @@
 import re
 
 import pytest
-from test_sign_in import PASSWORD, account, active_alice, csrf, sign_in  # noqa: F401
+from factories import PASSWORD, account, csrf
 
 from webapp.credentials import verify_password
 
@@ -10,8 +10,8 @@ NEW = "Battery-Staple-77q"
 
 
 @pytest.fixture
-def alice(client, active_alice):
-    assert sign_in(client).status_code == 303
+def alice(client, active_alice, auth):
+    assert auth.sign_in().status_code == 303
     return client
 
 
@@ -38,9 +38,9 @@ def test_rules_fragment(alice):
     assert "rule--unmet" in body and "Does not contain your e-mail address or your name" in body
 
 
-def test_success_keeps_this_session_ends_the_others_and_notifies(app, alice, outbox):
+def test_success_keeps_this_session_ends_the_others_and_notifies(app, alice, outbox, auth):
     other = app.test_client()
-    assert sign_in(other).status_code == 303
+    assert auth.sign_in(client=other).status_code == 303
     response = change(alice)
     assert response.status_code == 303 and response.headers["Location"] == "/mon-compte"
     assert "Your password has been changed." in alice.get("/mon-compte?lang=en").get_data(as_text=True)

@@ -2,14 +2,14 @@
 import re
 
 import pytest
-from test_sign_in import PASSWORD, account, active_alice, csrf, sign_in  # noqa: F401
+from factories import PASSWORD, account, csrf, value
 
 from webapp.credentials import normalise_secret_answer, verify_password
 
 
 @pytest.fixture
-def alice(client, active_alice):
-    assert sign_in(client).status_code == 303
+def alice(client, active_alice, auth):
+    assert auth.sign_in().status_code == 303
     return client
 
 
@@ -22,12 +22,6 @@ def details(client, **changes):
 
 def errors(response):
     return dict(re.findall(r'<li><a href="#([^"]+)">[^<]*?: ([^<]*)</a></li>', response.get_data(as_text=True)))
-
-
-def value(body, name):
-    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', body)
-    found = re.search(r'value="([^"]*)"', tag.group(0)) if tag else None
-    return found.group(1) if found else None
 
 
 def test_my_account_links_to_every_change(alice):

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pyotp
 import pytest
-from test_sign_in import PASSWORD, account, active_alice, csrf, sign_in, update_account  # noqa: F401
+from factories import PASSWORD, account, codes, csrf, send_code, update_account
 
 from webapp.extensions import db
 from webapp.models import SignInCode, utcnow
@@ -14,14 +14,6 @@ from webapp.models import SignInCode, utcnow
 @pytest.fixture
 def mandatory(app):
     app.config["TWO_FACTOR"] = "mandatory"
-
-
-def codes(outbox):
-    return [re.search(r"^(\d{6})$", m.body_text, re.M).group(1) for m in outbox() if m.kind == "sign_in_code"]
-
-
-def send_code(client, code):
-    return client.post("/connexion/code", data={"code": code, "csrf_token": csrf(client)})
 
 
 def signed_in_now(client):
@@ -36,8 +28,8 @@ def age_codes(app, seconds):
             row.save()
 
 
-def test_mandatory_asks_an_emailed_code_after_the_password(app, client, active_alice, mandatory, outbox):
-    response = sign_in(client)
+def test_mandatory_asks_an_emailed_code_after_the_password(app, client, active_alice, mandatory, outbox, auth):
+    response = auth.sign_in()
     assert response.status_code == 303 and response.headers["Location"] == "/connexion/code"
     assert not signed_in_now(client)  # between the two steps, not signed in
     with client.session_transaction() as session:
@@ -55,9 +47,9 @@ def test_mandatory_asks_an_emailed_code_after_the_password(app, client, active_a
     assert signed_in_now(client)
 
 
-def test_the_code_is_single_use(app, active_alice, mandatory, outbox):
+def test_the_code_is_single_use(app, active_alice, mandatory, outbox, auth):
     first = app.test_client()
-    sign_in(first)
+    auth.sign_in(client=first)
     [code] = codes(outbox)
     with first.session_transaction() as session:
         pending = dict(session["pending_sign_in"])
@@ -69,8 +61,8 @@ def test_the_code_is_single_use(app, active_alice, mandatory, outbox):
     assert response.status_code == 422 and not signed_in_now(thief)
 
 
-def test_wrong_codes_are_limited_then_a_new_code_is_needed(app, client, active_alice, mandatory, outbox):
-    sign_in(client)
+def test_wrong_codes_are_limited_then_a_new_code_is_needed(app, client, active_alice, mandatory, outbox, auth):
+    auth.sign_in()
     [code] = codes(outbox)
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(app.config["SIGN_IN_CODE_MAX_ATTEMPTS"] - 1):
@@ -88,8 +80,8 @@ def test_wrong_codes_are_limited_then_a_new_code_is_needed(app, client, active_a
     assert send_code(client, new).status_code == 303 and signed_in_now(client)
 
 
-def test_an_expired_code_is_refused(app, client, active_alice, mandatory, outbox):
-    sign_in(client)
+def test_an_expired_code_is_refused(app, client, active_alice, mandatory, outbox, auth):
+    auth.sign_in()
     [code] = codes(outbox)
     with app.app_context(), db.connection_context():
         SignInCode.update(expires_at=utcnow() - timedelta(seconds=1)).execute()
@@ -97,8 +89,8 @@ def test_an_expired_code_is_refused(app, client, active_alice, mandatory, outbox
     assert response.status_code == 422 and "This code has expired" in response.get_data(as_text=True)
 
 
-def test_new_code_is_throttled_and_cancels_the_older_one(app, client, active_alice, mandatory, outbox):
-    sign_in(client)
+def test_new_code_is_throttled_and_cancels_the_older_one(app, client, active_alice, mandatory, outbox, auth):
+    auth.sign_in()
     [old] = codes(outbox)
     response = client.post("/connexion/code/nouveau", data={"csrf_token": csrf(client, "/connexion/code")})
     assert response.status_code == 303 and len(codes(outbox)) == 1  # too soon: nothing sent
@@ -118,8 +110,8 @@ def test_code_page_without_a_pending_sign_in(client):
     assert client.post("/connexion/code/nouveau", data={"csrf_token": csrf(client)}).status_code == 303
 
 
-def test_pending_sign_in_expires(app, client, active_alice, mandatory, outbox):
-    sign_in(client)
+def test_pending_sign_in_expires(app, client, active_alice, mandatory, outbox, auth):
+    auth.sign_in()
     with client.session_transaction() as session:
         pending = session["pending_sign_in"]
         pending["started"] = int(time.time()) - 3600
@@ -130,21 +122,20 @@ def test_pending_sign_in_expires(app, client, active_alice, mandatory, outbox):
 
 
 @pytest.mark.parametrize("code", ["", "abc", "1" * 20, "12345", "\x00\x01", "１２３４５６"])
-def test_any_code_input_gets_an_answer(app, client, active_alice, mandatory, code):
-    sign_in(client)
+def test_any_code_input_gets_an_answer(app, client, active_alice, mandatory, code, auth):
+    auth.sign_in()
     assert send_code(client, code).status_code == 422
 
 
-def test_next_survives_the_second_step(app, client, active_alice, mandatory, outbox):
-    client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
-                                    "next": "/mon-compte/mot-de-passe", "csrf_token": csrf(client)})
+def test_next_survives_the_second_step(app, client, active_alice, mandatory, outbox, auth):
+    auth.sign_in(next="/mon-compte/mot-de-passe")
     response = send_code(client, codes(outbox)[0])
     assert response.headers["Location"] == "/mon-compte/mot-de-passe"
 
 
-def test_optional_mode_signs_in_with_the_password_unless_opted_in(app, client, active_alice, outbox):
+def test_optional_mode_signs_in_with_the_password_unless_opted_in(app, client, active_alice, outbox, auth):
     assert app.config["TWO_FACTOR"] == "optional"
-    assert sign_in(client).headers["Location"] == "/mon-compte"
+    assert auth.sign_in().headers["Location"] == "/mon-compte"
     page = client.get("/mon-compte/double-authentification?lang=en").get_data(as_text=True)
     assert "Ask for a code by e-mail at each sign-in" in page
     token = csrf(client, "/mon-compte/double-authentification")
@@ -152,7 +143,7 @@ def test_optional_mode_signs_in_with_the_password_unless_opted_in(app, client, a
                        data={"enable": "1", "csrf_token": token}).status_code == 303
     assert account(app).email_codes_enabled
     client.post("/deconnexion", data={"csrf_token": token})
-    assert sign_in(client).headers["Location"] == "/connexion/code"
+    assert auth.sign_in().headers["Location"] == "/connexion/code"
     assert send_code(client, codes(outbox)[0]).status_code == 303
     # Turning it off takes the password.
     token = csrf(client, "/mon-compte/double-authentification")
@@ -165,8 +156,8 @@ def test_optional_mode_signs_in_with_the_password_unless_opted_in(app, client, a
     assert not account(app).email_codes_enabled
 
 
-def test_email_opt_in_is_refused_unless_optional(app, client, active_alice, mandatory, outbox):
-    sign_in(client)
+def test_email_opt_in_is_refused_unless_optional(app, client, active_alice, mandatory, outbox, auth):
+    auth.sign_in()
     send_code(client, codes(outbox)[0])
     response = client.post("/mon-compte/double-authentification/courriel",
                            data={"enable": "0", "current_password": PASSWORD,
@@ -174,16 +165,16 @@ def test_email_opt_in_is_refused_unless_optional(app, client, active_alice, mand
     assert response.status_code == 403
 
 
-def test_off_mode_never_asks_a_code(app, client, active_alice):
+def test_off_mode_never_asks_a_code(app, client, active_alice, auth):
     app.config["TWO_FACTOR"] = "off"
     update_account(app, email_codes_enabled=True, totp_secret=pyotp.random_base32())
-    assert sign_in(client).headers["Location"] == "/mon-compte"
+    assert auth.sign_in().headers["Location"] == "/mon-compte"
     assert "Two-step sign-in" not in client.get("/mon-compte?lang=en").get_data(as_text=True)
 
 
-def test_an_unknown_mode_is_taken_as_mandatory(app, client, active_alice):
+def test_an_unknown_mode_is_taken_as_mandatory(app, client, active_alice, auth):
     app.config["TWO_FACTOR"] = "sometimes"
-    assert sign_in(client).headers["Location"] == "/connexion/code"
+    assert auth.sign_in().headers["Location"] == "/connexion/code"
 
 
 # --- Authenticator app ---------------------------------------------------------------------------
@@ -196,8 +187,8 @@ def set_up_totp(client):
     return secret, page
 
 
-def test_totp_setup_confirms_a_code_before_saving(app, client, active_alice):
-    sign_in(client)
+def test_totp_setup_confirms_a_code_before_saving(app, client, active_alice, auth):
+    auth.sign_in()
     secret, page = set_up_totp(client)
     assert set_up_totp(client)[0] == secret  # a reload keeps the same secret
     token = csrf(client, "/mon-compte")
@@ -213,8 +204,8 @@ def test_totp_setup_confirms_a_code_before_saving(app, client, active_alice):
     assert account(app).totp_secret == secret
 
 
-def test_totp_setup_asks_the_current_password(app, client, active_alice):
-    sign_in(client)
+def test_totp_setup_asks_the_current_password(app, client, active_alice, auth):
+    auth.sign_in()
     secret, page = set_up_totp(client)
     assert 'name="current_password"' in page and 'autocomplete="current-password"' in page
     token = csrf(client, "/mon-compte")
@@ -236,33 +227,33 @@ def test_totp_setup_asks_the_current_password(app, client, active_alice):
     assert response.status_code == 303 and account(app).totp_secret == secret
 
 
-def test_totp_sign_in_and_a_code_works_once(app, client, active_alice, outbox):
+def test_totp_sign_in_and_a_code_works_once(app, client, active_alice, outbox, auth):
     secret = pyotp.random_base32()
     update_account(app, totp_secret=secret)
-    assert sign_in(client).headers["Location"] == "/connexion/code"
+    assert auth.sign_in().headers["Location"] == "/connexion/code"
     assert not [m for m in outbox() if m.kind == "sign_in_code"]  # nothing e-mailed for TOTP
     assert "authenticator app" in client.get("/connexion/code?lang=en").get_data(as_text=True)
     totp = pyotp.TOTP(secret)
     code = totp.now()
     assert send_code(client, code).status_code == 303 and signed_in_now(client)
     other = app.test_client()
-    assert sign_in(other).headers["Location"] == "/connexion/code"
+    assert auth.sign_in(client=other).headers["Location"] == "/connexion/code"
     assert send_code(other, code).status_code == 422  # replayed within its window
     previous = totp.at(time.time() - 30)
     assert send_code(other, previous).status_code == 422  # older than the last one used
 
 
-def test_totp_accepts_one_step_either_side(app, client, active_alice):
+def test_totp_accepts_one_step_either_side(app, client, active_alice, auth):
     secret = pyotp.random_base32()
     update_account(app, totp_secret=secret)
-    sign_in(client)
+    auth.sign_in()
     assert send_code(client, pyotp.TOTP(secret).at(time.time() + 30)).status_code == 303
 
 
-def test_totp_refuses_codes_two_steps_away(app, client, active_alice):
+def test_totp_refuses_codes_two_steps_away(app, client, active_alice, auth):
     secret = pyotp.random_base32()
     update_account(app, totp_secret=secret)
-    sign_in(client)
+    auth.sign_in()
     totp = pyotp.TOTP(secret)
     far = totp.at(time.time() - 90)
     if far in (totp.now(), totp.at(time.time() - 30), totp.at(time.time() + 30)):
@@ -270,10 +261,10 @@ def test_totp_refuses_codes_two_steps_away(app, client, active_alice):
     assert send_code(client, far).status_code == 422
 
 
-def test_totp_attempts_are_limited(app, client, active_alice):
+def test_totp_attempts_are_limited(app, client, active_alice, auth):
     secret = pyotp.random_base32()
     update_account(app, totp_secret=secret)
-    sign_in(client)
+    auth.sign_in()
     current = {pyotp.TOTP(secret).at(time.time() + d) for d in (-30, 0, 30)}
     wrong = next(c for c in ("000000", "111111", "222222", "333333") if c not in current)
     for _ in range(app.config["SIGN_IN_CODE_MAX_ATTEMPTS"]):
@@ -282,10 +273,10 @@ def test_totp_attempts_are_limited(app, client, active_alice):
     assert response.status_code == 422 and "Too many wrong codes" in response.get_data(as_text=True)
 
 
-def test_totp_disable_needs_the_password(app, client, active_alice):
+def test_totp_disable_needs_the_password(app, client, active_alice, auth):
     secret = pyotp.random_base32()
     update_account(app, totp_secret=secret)
-    sign_in(client)
+    auth.sign_in()
     send_code(client, pyotp.TOTP(secret).now())
     token = csrf(client, "/mon-compte")
     response = client.post("/mon-compte/double-authentification/application/desactiver?lang=en",

@@ -3,14 +3,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from test_signup_submit import activation_page, activation_path, rows, submit
+from factories import PASSWORD, activate, activation_page, activation_path, csrf, rows, submit
 
+from webapp.credentials import normalise_secret_answer, verify_password
 from webapp.extensions import db
 from webapp.models import Account, AccountToken, utcnow
-from webapp.credentials import normalise_secret_answer, verify_password
 
 HX = {"HX-Request": "true"}
-GOOD = "Correct-Horse-42x"
 
 
 @pytest.fixture
@@ -18,18 +17,6 @@ def link(client, outbox):
     assert submit(client).status_code == 303
     [message] = [m for m in outbox() if m.kind == "activation_link"]
     return activation_page(client, message)  # the sign-up's link creates the account, then this page
-
-
-def token_of(client):
-    page = client.get("/?lang=en").get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def activate(client, link, **changes):
-    data = {"password": GOOD, "password_confirm": GOOD, "secret_question": "first_pet",
-            "secret_answer": "  Rex  the Dog ", "csrf_token": token_of(client)}
-    data.update(changes)
-    return client.post(link, data=data)
 
 
 def errors(response):
@@ -43,7 +30,7 @@ def test_link_opens_the_activation_form(client, link):
 
 
 def test_rules_fragment_shows_met_and_unmet(client, link):
-    headers = dict(HX, **{"X-CSRFToken": token_of(client)})
+    headers = dict(HX, **{"X-CSRFToken": csrf(client)})
     response = client.post(link + "/regles", data={"password": "abcdefghijkl"}, headers=headers)
     body = response.get_data(as_text=True)
     assert "<html" not in body and "HX-Request" in response.headers["Vary"]
@@ -52,7 +39,7 @@ def test_rules_fragment_shows_met_and_unmet(client, link):
     assert [m.strip() for m in met] == ["At least 12 characters", "Not a common password",
                                         "Does not contain your e-mail address or your name"]
     assert [u.strip() for u in unmet] == ["At least 3 kinds among upper case, lower case, digits and special characters"]
-    body = client.post(link + "/regles", data={"password": GOOD}, headers=headers).get_data(as_text=True)
+    body = client.post(link + "/regles", data={"password": PASSWORD}, headers=headers).get_data(as_text=True)
     assert body.count("rule--met") == 4 and "rule--unmet" not in body
 
 
@@ -79,19 +66,19 @@ def test_every_error_at_once(client, link):
 
 
 def test_mismatched_confirmation(app, client, link):
-    response = activate(client, link, password_confirm=GOOD + "!")
+    response = activate(client, link, password_confirm=PASSWORD + "!")
     assert response.status_code == 422
     assert errors(response) == {"password_confirm": "The two passwords differ: type the same password twice."}
     assert not rows(app, Account)[0].is_active
 
 
 def test_success_activates_and_the_link_is_then_used(app, client, link):
-    response = activate(client, link)
+    response = activate(client, link, secret_answer="  Rex  the Dog ")
     assert response.status_code == 303 and response.headers["Location"].endswith("/connexion")
     assert "Your account is active" in client.get(response.headers["Location"]).get_data(as_text=True)
     [account] = rows(app, Account)
     assert account.is_active and account.activated_at is not None
-    assert account.password_hash.startswith("$argon2id$") and verify_password(account.password_hash, GOOD)
+    assert account.password_hash.startswith("$argon2id$") and verify_password(account.password_hash, PASSWORD)
     assert account.secret_question == "first_pet"
     assert account.secret_answer_hash.startswith("$argon2id$") and "Rex" not in account.secret_answer_hash
     assert verify_password(account.secret_answer_hash, normalise_secret_answer("rex the dog"))
@@ -130,14 +117,14 @@ def answered(response):
 
 
 def resend(client, email="alice@example.fr"):
-    return answered(client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": token_of(client)}))
+    return answered(client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": csrf(client)}))
 
 
 def test_resend_issues_a_new_link_and_the_old_one_stops_working(app, client, link, outbox):
     age_links(app)
     before = len(outbox())
     response = answered(client.post("/activation/nouveau-lien", data={"email": "ALICE@example.fr",
-                                                                     "csrf_token": token_of(client)}))
+                                                                     "csrf_token": csrf(client)}))
     assert response.status_code == 303
     assert "a new link has been sent" in client.get(response.headers["Location"]).get_data(as_text=True)
     [message] = outbox()[before:]
@@ -150,7 +137,7 @@ def test_resend_issues_a_new_link_and_the_old_one_stops_working(app, client, lin
 def test_resend_answers_identically_for_an_unknown_address(app, outbox):
     def resend(email):
         client = app.test_client()
-        response = answered(client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": token_of(client)}))
+        response = answered(client.post("/activation/nouveau-lien", data={"email": email, "csrf_token": csrf(client)}))
         return response.status_code, response.headers["Location"], client.get(response.headers["Location"]).get_data(as_text=True)
 
     signup_client = app.test_client()
@@ -198,7 +185,7 @@ def test_resend_from_the_check_mail_page_uses_the_signup_address(app, client, li
     assert 'action="/inscription/nouveau-lien"' in page.get_data(as_text=True)
     age_links(app)
     before = len(outbox())
-    response = client.post("/inscription/nouveau-lien", data={"csrf_token": token_of(client)})
+    response = client.post("/inscription/nouveau-lien", data={"csrf_token": csrf(client)})
     response.close()  # the link is queued once the answer has left
     assert response.status_code == 303 and "a new link has been sent" in client.get(
         response.headers["Location"]).get_data(as_text=True)

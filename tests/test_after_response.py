@@ -6,9 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from smtp_fixtures import smtp_server  # noqa: F401  (a pytest fixture)
-from test_sign_in import active_alice, csrf  # noqa: F401  (a pytest fixture)
-from test_signup_submit import submit
+from factories import csrf, submit
 
 from webapp.extensions import db
 from webapp.models import AccountToken, utcnow

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from smtp_fixtures import SmtpServer, free_port
+from factories import SmtpServer, free_port
 
 from webapp import create_app
 from webapp.extensions import db

@@ -3,9 +3,7 @@ every page whose URL carries a token, and in the development mailbox; static fil
 import re
 
 import pytest
-from test_account_two_factor import mandatory  # noqa: F401  (a pytest fixture)
-from test_sign_in import active_alice, csrf, sign_in  # noqa: F401  (a pytest fixture)
-from test_signup_submit import submit
+from factories import csrf, submit
 
 from webapp.extensions import db
 from webapp.models import Account, Membership
@@ -33,8 +31,8 @@ def signed_in_pages(app, structure_id):
     return paths
 
 
-def test_every_page_of_a_signed_in_person_is_no_store(app, client, active_alice):
-    assert sign_in(client).status_code == 303
+def test_every_page_of_a_signed_in_person_is_no_store(app, client, active_alice, auth):
+    assert auth.sign_in().status_code == 303
     with app.app_context(), db.connection_context():
         structure_id = Membership.get(Membership.account == Account.get(Account.email == "alice@example.fr")).structure_id
     paths = signed_in_pages(app, structure_id) + ["/no-such-page", "/mon-compte?lang=en"]
@@ -49,15 +47,16 @@ def test_every_page_of_a_signed_in_person_is_no_store(app, client, active_alice)
     assert refused.status_code == 400 and refused.headers["Cache-Control"] == "no-store"
 
 
-def test_static_files_keep_their_long_cache_when_signed_in(client, active_alice):
-    assert sign_in(client).status_code == 303
+def test_static_files_keep_their_long_cache_when_signed_in(client, active_alice, auth):
+    assert auth.sign_in().status_code == 303
     response = client.get("/static/css/portal.css")
     assert response.status_code == 200
     assert "no-store" not in response.headers["Cache-Control"] and "max-age=" in response.headers["Cache-Control"]
 
 
-def test_the_code_step_is_no_store(client, active_alice, mandatory):  # noqa: F811
-    assert sign_in(client).headers["Location"] == "/connexion/code"
+def test_the_code_step_is_no_store(app, client, active_alice, auth):
+    app.config["TWO_FACTOR"] = "mandatory"
+    assert auth.sign_in().headers["Location"] == "/connexion/code"
     assert client.get("/connexion/code").headers["Cache-Control"] == "no-store"
 
 

@@ -2,12 +2,11 @@ import re
 from datetime import timedelta
 
 import pytest
+from factories import HX, csrf
 
 from webapp.captcha import service as captcha
 from webapp.extensions import db
 from webapp.models import CaptchaChallenge, utcnow
-
-HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -28,8 +27,8 @@ def stored(app, public_id):
         return CaptchaChallenge.get(CaptchaChallenge.public_id == public_id)
 
 
-def post(client, csrf_token, url, data):
-    headers = dict(HX, **{"X-CSRFToken": csrf_token()})
+def post(client, url, data):
+    headers = dict(HX, **{"X-CSRFToken": csrf(client, "/")})
     return client.post(url, data=data, headers=headers)
 
 
@@ -69,8 +68,8 @@ def test_unknown_or_expired_media_is_404(client, app):
     assert client.get(f"/captcha/{public_id}.png").status_code == 404
 
 
-def test_new_image_fragment(client, csrf_token):
-    response = post(client, csrf_token, "/captcha/new", {})
+def test_new_image_fragment(client):
+    response = post(client, "/captcha/new", {})
     assert response.status_code == 200
     body = assert_fragment(response)
     assert 'id="captcha"' in body
@@ -85,10 +84,10 @@ def test_post_without_csrf_is_refused(client):
     assert client.post("/captcha/new", headers=HX).status_code == 400
 
 
-def test_validate_success(client, csrf_token, strict):
+def test_validate_success(client, strict):
     public_id, answer = issue(strict)
     data = {"captcha_id": public_id, "captcha_answer": answer.lower()}
-    response = post(client, csrf_token, "/captcha/validate", data)
+    response = post(client, "/captcha/validate", data)
     assert response.status_code == 200
     body = assert_fragment(response)
     assert 'id="captcha-solved"' in body
@@ -100,11 +99,11 @@ def test_validate_success(client, csrf_token, strict):
     assert stored(strict, public_id).solved_at is not None
 
 
-def test_validate_wrong_answer_gives_a_new_image(client, csrf_token, strict):
+def test_validate_wrong_answer_gives_a_new_image(client, strict):
     public_id, answer = issue(strict)
     wrong = "".join("2" if c != "2" else "3" for c in answer)
     data = {"captcha_id": public_id, "captcha_answer": wrong}
-    response = post(client, csrf_token, "/captcha/validate", data)
+    response = post(client, "/captcha/validate", data)
     assert response.status_code == 422
     body = assert_fragment(response)
     assert "ne correspondent pas" in body or "do not match" in body
@@ -114,37 +113,37 @@ def test_validate_wrong_answer_gives_a_new_image(client, csrf_token, strict):
     assert stored(strict, public_id).attempts == 1
 
 
-def test_validate_expired_gives_a_new_image(client, csrf_token, strict):
+def test_validate_expired_gives_a_new_image(client, strict):
     public_id, answer = issue(strict)
     with strict.app_context(), db.connection_context():
         CaptchaChallenge.update(expires_at=utcnow() - timedelta(seconds=1)).where(
             CaptchaChallenge.public_id == public_id
         ).execute()
     data = {"captcha_id": public_id, "captcha_answer": answer}
-    response = post(client, csrf_token, "/captcha/validate", data)
+    response = post(client, "/captcha/validate", data)
     assert response.status_code == 422
     body = assert_fragment(response)
     assert "expiré" in body or "expired" in body
     assert shown_id(body) != public_id
 
 
-def test_validate_empty_answer_keeps_the_image(client, csrf_token, strict):
+def test_validate_empty_answer_keeps_the_image(client, strict):
     public_id, _ = issue(strict)
-    response = post(client, csrf_token, "/captcha/validate", {"captcha_id": public_id})
+    response = post(client, "/captcha/validate", {"captcha_id": public_id})
     assert response.status_code == 422
     body = assert_fragment(response)
     assert shown_id(body) == public_id
     assert stored(strict, public_id).attempts == 0
 
 
-def test_validate_in_test_mode(client, csrf_token, app):
+def test_validate_in_test_mode(client, app):
     public_id, _ = issue(app)
     data = {"captcha_id": public_id, "captcha_answer": "passed"}
-    assert post(client, csrf_token, "/captcha/validate", data).status_code == 200
+    assert post(client, "/captcha/validate", data).status_code == 200
 
 
-def test_plain_browser_gets_a_whole_page(client, csrf_token):
-    response = client.post("/captcha/new", data={"csrf_token": csrf_token()})
+def test_plain_browser_gets_a_whole_page(client):
+    response = client.post("/captcha/new", data={"csrf_token": csrf(client, "/")})
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" in body and 'id="captcha"' in body

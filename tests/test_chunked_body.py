@@ -3,7 +3,6 @@ page, and one within it is read whole. Real HTTP servers (werkzeug's, gunicorn),
 the test client does not frame bodies in chunks."""
 import http.client
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+from factories import csrf_in
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,7 @@ class Connection:
         self.port = port
         response = self.request("GET", "/connexion?lang=en")
         self.cookie = response.getheader("Set-Cookie").split(";", 1)[0]
-        self.csrf = re.search(r'<meta name="csrf-token" content="([^"]+)"', response.read().decode()).group(1)
+        self.csrf = csrf_in(response.read().decode())
 
     def request(self, method, path, body=None, headers=None):
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)

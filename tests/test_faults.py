@@ -12,8 +12,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from smtp_fixtures import SmtpServer, free_port
-from test_signup_submit import confirm, open_page, signup_data, submit
+from factories import SmtpServer, confirm, free_port, open_page, signup_data, submit
 
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_outbox
@@ -85,7 +84,7 @@ def test_smtp_down_during_a_burst_then_back_delivers_every_email_once(app, failu
 KILLER = textwrap.dedent("""
     import os, signal, sys
     sys.path[:0] = [{root!r}, {tests!r}]
-    from test_signup_submit import latest_link, submit
+    from factories import latest_link, submit
     import webapp.signup.{module} as module
     from webapp import create_app
 

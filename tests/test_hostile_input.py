@@ -4,6 +4,7 @@ bodies above MAX_CONTENT_LENGTH answered with the 413 page."""
 import re
 
 import pytest
+from factories import csrf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,8 +38,8 @@ ALWAYS = {"/inscription": {"action": "create", "accept_terms": "y", "captcha_ans
 
 
 @pytest.fixture
-def session(app, client, csrf_token):
-    return app, client, csrf_token()
+def session(app, client):
+    return app, client, csrf(client, "/")
 
 
 def counts(app):
@@ -73,16 +74,16 @@ def test_hostile_values_never_break_a_form(session, path, data):
     check_no_header_injection(app)
 
 
-def test_invalid_utf8_is_not_a_server_error(client, csrf_token):
-    token = csrf_token()
+def test_invalid_utf8_is_not_a_server_error(client):
+    token = csrf(client, "/")
     for path in ENDPOINTS:
         response = client.post(path, data=b"email=%FF%FE%80&identifier=%C3%28&csrf_token=" + token.encode(),
                                content_type="application/x-www-form-urlencoded")
         assert response.status_code < 500, path
 
 
-def test_body_above_max_content_length_gets_the_413_page(app, client, csrf_token):
-    token = csrf_token()
+def test_body_above_max_content_length_gets_the_413_page(app, client):
+    token = csrf(client, "/")
     huge = "x" * (app.config["MAX_CONTENT_LENGTH"] + 1)
     response = client.post("/inscription?lang=en", data={"first_name": huge, "csrf_token": token})
     assert response.status_code == 413

@@ -2,10 +2,11 @@
 
 A structure's label inside a lazy string was trusted as HTML: an element with hx-post/hx-trigger="load"
 in it made htmx send requests from the browser of whoever typed the identifier. Each test walks pages
-where hostile values (see hostile_fixtures.py) appear and asserts that each is there, escaped, and that
-no markup came through. Pages also carry hx-disable around such text, as a second line of defence.
+where hostile values (factories.py; the portal is fixtures/hostile.py's) appear and asserts that each is
+there, escaped, and that no markup came through. Pages also carry hx-disable around such text, as a
+second line of defence.
 """
-from hostile_fixtures import (  # noqa: F401  (hostile_app, hostile_portal: fixtures)
+from factories import (
     HX,
     IDENTIFIER,
     INVITEE,
@@ -17,16 +18,14 @@ from hostile_fixtures import (  # noqa: F401  (hostile_app, hostile_portal: fixt
     REASON,
     REQUESTER,
     STRUCTURE,
+    csrf,
     full_name,
-    get,
     hostile,
-    hostile_app,
-    hostile_portal,
     mails,
+    read_page,
     shows_as_text,
 )
 from markupsafe import escape
-from test_structures_attachments import csrf
 
 from webapp.extensions import db
 from webapp.models import OutboxMessage, utcnow
@@ -76,13 +75,13 @@ def test_pages_before_sign_in_show_the_login_address(hostile_portal):
 
 def test_my_account_details_and_personal_data(hostile_portal):
     manager = hostile_portal.manager
-    shows_as_text(get(manager, "/mon-compte"), full_name(MANAGER), MANAGER["login_email"], MANAGER["contact_email"],
-                  LABEL)
-    shows_as_text(get(manager, "/mon-compte/coordonnees"), MANAGER["login_email"], MANAGER["first_name"])
-    shows_as_text(get(manager, "/mon-compte/donnees"), LABEL)  # the last principal manager must hand over first
-    requester = get(hostile_portal.requester, "/mon-compte")
+    shows_as_text(read_page(manager, "/mon-compte"), full_name(MANAGER), MANAGER["login_email"],
+                  MANAGER["contact_email"], LABEL)
+    shows_as_text(read_page(manager, "/mon-compte/coordonnees"), MANAGER["login_email"], MANAGER["first_name"])
+    shows_as_text(read_page(manager, "/mon-compte/donnees"), LABEL)  # the last principal manager must hand over first
+    requester = read_page(hostile_portal.requester, "/mon-compte")
     shows_as_text(requester, full_name(REQUESTER), REQUESTER["contact_email"])
-    member = get(hostile_portal.member, "/mon-compte")
+    member = read_page(hostile_portal.member, "/mon-compte")
     shows_as_text(member, LABEL, full_name(MEMBER))
 
 
@@ -94,18 +93,18 @@ def test_managers_pages(hostile_portal):
                   full_name(MEMBER), MEMBER["email"])
     shows_as_text(pages["refused_fragment"], full_name(REQUESTER), REQUESTER["email"])
     shows_as_text(pages["approved"], full_name(MEMBER))  # "… is now a user of the structure"
-    members = get(hostile_portal.manager, f"/structures/{sid}/membres")
+    members = read_page(hostile_portal.manager, f"/structures/{sid}/membres")
     shows_as_text(members, LABEL, full_name(MANAGER), MANAGER["login_email"], full_name(MEMBER), MEMBER["email"],
                   full_name(INVITEE), INVITEE["email"])
 
 
 def test_workspaces_and_structure_profile(hostile_portal):
     sid = hostile_portal.structure_id
-    shows_as_text(get(hostile_portal.member, f"/structures/{sid}/espaces-de-travail"), LABEL)
-    profile = get(hostile_portal.member, f"/structures/{sid}/fiche")  # a user reads it, a manager edits it
+    shows_as_text(read_page(hostile_portal.member, f"/structures/{sid}/espaces-de-travail"), LABEL)
+    profile = read_page(hostile_portal.member, f"/structures/{sid}/fiche")  # a user reads it, a manager edits it
     shows_as_text(profile, LABEL, STRUCTURE["company_name"], STRUCTURE["address_complement_2"],
                   STRUCTURE["structure_email"], *ADDRESS)
-    form = get(hostile_portal.manager, f"/structures/{sid}/fiche")
+    form = read_page(hostile_portal.manager, f"/structures/{sid}/fiche")
     shows_as_text(form, LABEL, STRUCTURE["company_name"], STRUCTURE["structure_email"], *ADDRESS)
 
 
@@ -118,19 +117,19 @@ def test_public_directory_page_and_results_fragment(hostile_portal):
     app = hostile_portal.app
     for client in (app.test_client(), hostile_portal.requester):
         for htmx in (False, True):
-            body = get(client, f"/annuaire?q={IDENTIFIER}&lang=en", htmx=htmx)
+            body = read_page(client, f"/annuaire?q={IDENTIFIER}&lang=en", htmx=htmx)
             shows_as_text(body, LABEL, *ADDRESS)
-    by_name = get(app.test_client(), "/annuaire?q=label", htmx=True)  # the label's own text is searchable
+    by_name = read_page(app.test_client(), "/annuaire?q=label", htmx=True)  # the label's own text is searchable
     shows_as_text(by_name, LABEL)
 
 
 def test_administration_pages(hostile_portal):
     admin = hostile_portal.admin
-    listing = get(admin, "/administration/structures")
+    listing = read_page(admin, "/administration/structures")
     shows_as_text(listing, ORPHAN_LABEL)  # a structure without any manager
     for htmx in (False, True):
-        shows_as_text(get(admin, f"/administration/structures?q={IDENTIFIER}", htmx=htmx), LABEL)
-    page = get(admin, f"/administration/structures/{hostile_portal.structure_id}")
+        shows_as_text(read_page(admin, f"/administration/structures?q={IDENTIFIER}", htmx=htmx), LABEL)
+    page = read_page(admin, f"/administration/structures/{hostile_portal.structure_id}")
     shows_as_text(page, LABEL, full_name(MANAGER), MANAGER["login_email"], full_name(MEMBER), MEMBER["email"])
 
 
@@ -157,11 +156,11 @@ def test_e_mails_escape_in_html_and_keep_the_text_as_typed(hostile_portal):
 
 def test_development_mailbox(hostile_portal):
     client = hostile_portal.app.test_client()
-    listing = get(client, "/dev/mailbox/?lang=en")
+    listing = read_page(client, "/dev/mailbox/?lang=en")
     shows_as_text(listing, MANAGER["login_email"], REQUESTER["email"], INVITEE["email"])
-    shows_as_text(get(client, "/dev/mailbox/?to=" + INVITEE["email"].replace("&", "%26")), INVITEE["email"])
+    shows_as_text(read_page(client, "/dev/mailbox/?to=" + INVITEE["email"].replace("&", "%26")), INVITEE["email"])
     [refused] = mails(hostile_portal.app, "attachment_refused")
-    message = get(client, f"/dev/mailbox/{refused.id}?lang=en")
+    message = read_page(client, f"/dev/mailbox/{refused.id}?lang=en")
     shows_as_text(message, REQUESTER["email"], REASON, full_name(REQUESTER))  # the text version, in <pre>
     preview = client.get(f"/dev/mailbox/{refused.id}/html")
     assert preview.headers["Content-Security-Policy"].startswith("default-src 'none'")
@@ -175,5 +174,5 @@ def test_failed_e_mails_page(hostile_portal):
     with app.app_context(), db.connection_context():
         OutboxMessage.update(failed_at=utcnow(), attempts=8, last_error=smtp_error).where(
             OutboxMessage.id == invitation.id).execute()
-    page = get(hostile_portal.admin, "/administration/courriels")
+    page = read_page(hostile_portal.admin, "/administration/courriels")
     shows_as_text(page, INVITEE["email"], invitation.subject, smtp_error)

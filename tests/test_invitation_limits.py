@@ -6,10 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from test_races import race
-from test_signup_submit import rows
-from test_structures_attachments import add_member, csrf, make_account, make_structure, sign_in
-from test_structures_invitations import invitation_path
+from factories import add_member, csrf, invitation_path, make_account, make_structure, race, rows
 
 from webapp.extensions import db
 from webapp.models import Invitation, Role, Structure, StructureEvent, utcnow
@@ -20,7 +17,7 @@ HOSTILE = "URGENT: account suspended, verify at http://evil.example/<b>x</b>"
 @pytest.fixture
 def ann(app):
     """ann manages A, B, C and D; sam is a second manager of A."""
-    ids = {key: make_structure(app, f"{key * 3}111", f"{key} SARL") for key in "ABCD"}
+    ids = {key: make_structure(app, f"{key} SARL", f"{key * 3}111", "HORS_UE", country="US") for key in "ABCD"}
     ids["ann"] = make_account(app, "ann@example.fr", first_name="Ann")
     for key in "ABCD":
         add_member(app, ids["ann"], ids[key], Role.PRINCIPAL_MANAGER)
@@ -30,8 +27,8 @@ def ann(app):
 
 
 @pytest.fixture
-def manager(app, ann):
-    return sign_in(app, app.test_client(), "ann@example.fr")
+def manager(app, ann, auth):
+    return auth.browser("ann@example.fr")
 
 
 def send(client, structure_id, email, lang="en"):
@@ -125,11 +122,11 @@ def test_send_again_button_appears_once_the_interval_has_passed(app, ann, manage
     assert "Send again to nina@example.fr" in page and '<input type="hidden" name="email" value="nina@example.fr">' in page
 
 
-def test_a_manager_cannot_cancel_another_structures_invitation(app, ann, manager, outbox):
-    other = make_structure(app, "ZZZ999", "ZETA SA")
+def test_a_manager_cannot_cancel_another_structures_invitation(app, ann, manager, outbox, auth):
+    other = make_structure(app, "ZETA SA", "ZZZ999", "HORS_UE", country="US")
     zoe = make_account(app, "zoe@example.fr")
     add_member(app, zoe, other, Role.PRINCIPAL_MANAGER)
-    zoe_client = sign_in(app, app.test_client(), "zoe@example.fr")
+    zoe_client = auth.browser("zoe@example.fr")
     assert send(zoe_client, other, "nina@example.fr").status_code == 303
     [invitation] = invitations(app)
     response = manager.post(f"/structures/{ann['A']}/invitations/{invitation.id}/annuler",
@@ -157,7 +154,7 @@ def test_an_address_receives_at_most_three_invitations_a_day_across_structures(a
     assert send(manager, ann["D"], "nina@example.fr").status_code == 303
 
 
-def test_the_inviting_account_is_limited_per_day(app, ann, manager, outbox):
+def test_the_inviting_account_is_limited_per_day(app, ann, manager, outbox, auth):
     app.config["INVITATIONS_PER_ACCOUNT_PER_DAY"] = 2
     assert send(manager, ann["A"], "a@example.fr").status_code == 303
     assert send(manager, ann["B"], "b@example.fr").status_code == 303
@@ -165,14 +162,14 @@ def test_the_inviting_account_is_limited_per_day(app, ann, manager, outbox):
     assert response.status_code == 429
     assert "You have reached your limit of invitations in 24 hours (2)." in response.get_data(as_text=True)
     # Another manager of the structure is not held by ann's limit.
-    sam = sign_in(app, app.test_client(), "sam@example.fr")
+    sam = auth.browser("sam@example.fr")
     assert send(sam, ann["A"], "c@example.fr").status_code == 303
 
 
-def test_the_structure_is_limited_per_day(app, ann, manager, outbox):
+def test_the_structure_is_limited_per_day(app, ann, manager, outbox, auth):
     app.config["INVITATIONS_PER_STRUCTURE_PER_DAY"] = 2
     assert send(manager, ann["A"], "a@example.fr").status_code == 303
-    sam = sign_in(app, app.test_client(), "sam@example.fr")
+    sam = auth.browser("sam@example.fr")
     assert send(sam, ann["A"], "b@example.fr").status_code == 303
     response = send(sam, ann["A"], "c@example.fr")
     assert response.status_code == 429
@@ -193,9 +190,9 @@ def test_thirty_invitations_to_one_address_deliver_one(app, ann, manager, outbox
     assert len(outbox()) == 1 and len(invitations(app)) == 1
 
 
-def test_simultaneous_invitations_cannot_pass_the_account_limit(app, ann, outbox):
+def test_simultaneous_invitations_cannot_pass_the_account_limit(app, ann, outbox, auth):
     app.config["INVITATIONS_PER_ACCOUNT_PER_DAY"] = 3
-    clients = [sign_in(app, app.test_client(), "ann@example.fr") for _ in range(8)]
+    clients = [auth.browser("ann@example.fr") for _ in range(8)]
 
     def inviting(client, i):
         def prepare():
@@ -208,8 +205,8 @@ def test_simultaneous_invitations_cannot_pass_the_account_limit(app, ann, outbox
     assert len(invitations(app)) == 3 and len(outbox()) == 3
 
 
-def test_simultaneous_invitations_of_one_address_by_four_structures_stop_at_three(app, ann, outbox):
-    clients = [sign_in(app, app.test_client(), "ann@example.fr") for _ in "ABCD"]
+def test_simultaneous_invitations_of_one_address_by_four_structures_stop_at_three(app, ann, outbox, auth):
+    clients = [auth.browser("ann@example.fr") for _ in "ABCD"]
 
     def inviting(client, key):
         def prepare():
@@ -222,9 +219,9 @@ def test_simultaneous_invitations_of_one_address_by_four_structures_stop_at_thre
     assert len(invitations(app)) == 3
 
 
-def test_simultaneous_invitations_of_one_address_to_one_structure_make_one(app, ann, outbox):
-    clients = [sign_in(app, app.test_client(), "ann@example.fr") for _ in range(4)]
-    clients.append(sign_in(app, app.test_client(), "sam@example.fr"))
+def test_simultaneous_invitations_of_one_address_to_one_structure_make_one(app, ann, outbox, auth):
+    clients = [auth.browser("ann@example.fr") for _ in range(4)]
+    clients.append(auth.browser("sam@example.fr"))
 
     def inviting(client):
         def prepare():

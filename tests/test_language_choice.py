@@ -1,19 +1,18 @@
 """?lang= shows a page in a language; only the signed-in user's own click on the page's language switch
 changes the language stored for their e-mails, never a link from another site."""
 import pytest
-from test_account_password_reset import forgot
-from test_sign_in import account, active_alice, csrf, sign_in, switch_language  # noqa: F401  (a pytest fixture)
+from factories import account, csrf, forgot, switch_language
 
 from webapp.extensions import db
 from webapp.models import Account
 
 
 @pytest.fixture
-def alice(app, client, active_alice):
+def alice(app, client, active_alice, auth):
     """Alice, signed in, her e-mails in French (she signed up on the English page)."""
     with app.app_context(), db.connection_context():
         Account.update(locale="fr").execute()
-    assert sign_in(client).status_code == 303
+    assert auth.sign_in().status_code == 303
     return client
 
 

@@ -3,8 +3,7 @@ import re
 import uuid
 
 import pytest
-from test_sign_in import PASSWORD, active_alice, csrf  # noqa: F401  (a pytest fixture)
-from test_signup_submit import open_page, signup_data
+from factories import WRONG_PASSWORD, csrf, open_page, signup_data
 
 from webapp import create_app
 from webapp.extensions import db
@@ -28,15 +27,11 @@ def from_ip(app, ip):
     return client
 
 
-def post_sign_in(client, email):
-    return client.post("/connexion", data={"email": email, "password": "Wrong-Horse-42x", "csrf_token": csrf(client)})
-
-
-def test_sign_in_per_ip_limit_answers_429_page_saying_when_to_retry(limited_app):
+def test_sign_in_per_ip_limit_answers_429_page_saying_when_to_retry(limited_app, auth):
     client = from_ip(limited_app, "10.0.0.1")
-    statuses = [post_sign_in(client, f"user{i}@example.fr").status_code for i in range(3)]
+    statuses = [auth.sign_in(f"user{i}@example.fr", WRONG_PASSWORD, client=client).status_code for i in range(3)]
     assert statuses == [422, 422, 422]
-    response = post_sign_in(client, "user9@example.fr")
+    response = auth.sign_in("user9@example.fr", WRONG_PASSWORD, client=client)
     assert response.status_code == 429
     body = response.get_data(as_text=True)
     assert "<html" in body and "Too many attempts in a short time" in body
@@ -45,14 +40,15 @@ def test_sign_in_per_ip_limit_answers_429_page_saying_when_to_retry(limited_app)
     shown = int(re.search(r"Try again in (\d+) s\.", body).group(1))
     assert abs(shown - seconds) <= 1
     # Another visitor is not affected, and reading the page is never limited.
-    assert post_sign_in(from_ip(limited_app, "10.0.0.2"), "user1@example.fr").status_code == 422
+    assert auth.sign_in("user1@example.fr", WRONG_PASSWORD, client=from_ip(limited_app, "10.0.0.2")).status_code == 422
     assert client.get("/connexion").status_code == 200
 
 
-def test_sign_in_per_account_limit_holds_across_addresses(limited_app):
+def test_sign_in_per_account_limit_holds_across_addresses(limited_app, auth):
     # The database's lockout is pushed away: this is the limiter's own count of wrong passwords.
     limited_app.config.update(LOCKOUT_DELAY_AFTER=50, LOCKOUT_THRESHOLD=50)
-    statuses = [post_sign_in(from_ip(limited_app, f"10.0.1.{i}"), "target@example.fr").status_code for i in range(6)]
+    statuses = [auth.sign_in("target@example.fr", WRONG_PASSWORD, client=from_ip(limited_app, f"10.0.1.{i}")).status_code
+                for i in range(6)]
     assert statuses == [422] * 5 + [429]
 
 
@@ -99,8 +95,8 @@ def test_reset_and_resend_are_limited(limited_app):
     assert resend == [303, 303, 429]
 
 
-def test_disabled_limits_let_everything_through(client, csrf_token):
-    token = csrf_token()
+def test_disabled_limits_let_everything_through(client):
+    token = csrf(client, "/")
     assert all(
         client.post("/captcha/new", headers={"HX-Request": "true", "X-CSRFToken": token}).status_code == 200
         for _ in range(40)

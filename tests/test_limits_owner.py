@@ -4,14 +4,11 @@ import time
 from datetime import timedelta
 
 import pytest
-from test_sign_in import PASSWORD, active_alice, csrf  # noqa: F401  (a pytest fixture)
-from test_signup_submit import open_page, signup_data
+from factories import NEW_PASSWORD, WRONG_PASSWORD, csrf, forgot, open_page, reset, reset_path, signup_data
 
 from webapp.account.lockout import SignInFailure
 from webapp.extensions import db
 from webapp.models import utcnow
-
-WRONG = "Wrong-Horse-42x"
 
 
 @pytest.fixture
@@ -31,10 +28,6 @@ def from_ip(app, ip):
     return client
 
 
-def sign_in(client, password=WRONG, email="alice@example.fr"):
-    return client.post("/connexion", data={"email": email, "password": password, "csrf_token": csrf(client)})
-
-
 def let_lockout_pass(app, lock=True):
     """Move the database lockout's waits (and its short lock) into the past, as if they had ended."""
     past = utcnow() - timedelta(seconds=1)
@@ -45,11 +38,11 @@ def let_lockout_pass(app, lock=True):
         SignInFailure.update(moments).execute()
 
 
-def owners_browser(app):
+def owners_browser(app, auth):
     """The owner signs in once from this browser (it gets the known-device cookie), then signs out."""
     browser = from_ip(app, "10.9.1.1")
-    assert sign_in(browser, PASSWORD).status_code == 303
-    browser.post("/deconnexion", data={"csrf_token": csrf(browser)})
+    assert auth.sign_in(client=browser).status_code == 303
+    auth.sign_out(client=browser)
     return browser
 
 
@@ -72,41 +65,42 @@ def limiter_clock(monkeypatch):
     return clock
 
 
-def test_44_wrong_sign_ins_from_elsewhere_leave_the_owner_signing_in(app, active_alice, limiter_clock):
-    browser = owners_browser(app)
+def test_44_wrong_sign_ins_from_elsewhere_leave_the_owner_signing_in(app, active_alice, limiter_clock, auth):
+    browser = owners_browser(app, auth)
     attacker = from_ip(app, "10.9.0.1")
     codes = []
     for _ in range(44):  # as reported: one client, the default limits, each wait of the lockout waited out
-        codes.append(sign_in(attacker).status_code)
+        codes.append(auth.sign_in(password=WRONG_PASSWORD, client=attacker).status_code)
         let_lockout_pass(app)
     assert codes[:10] == [422] * 10 and codes[-1] == 429  # the attacker is stopped...
-    assert sign_in(browser, PASSWORD).status_code == 303  # ...the owner's browser is not
+    assert auth.sign_in(client=browser).status_code == 303  # ...the owner's browser is not
     # A new browser meets the limit, for its window (a minute) at most: never a lock for good.
     newcomer = from_ip(app, "10.9.2.1")
-    refused = sign_in(newcomer, PASSWORD)
+    refused = auth.sign_in(client=newcomer)
     assert refused.status_code == 429
     wait = int(refused.headers["Retry-After"])
     assert 0 < wait <= 60
     limiter_clock.advance(wait + 1)
     let_lockout_pass(app)  # the database's lock is short too (LOCKOUT_SECONDS)
-    assert sign_in(newcomer, PASSWORD).status_code == 303
+    assert auth.sign_in(client=newcomer).status_code == 303
 
 
 @pytest.mark.parametrize("limits", [{"RATELIMIT_SIGN_IN": "3/minute", "RATELIMIT_SIGN_IN_ACCOUNT": "3/minute"}])
-def test_right_passwords_are_not_counted(app, active_alice):
+def test_right_passwords_are_not_counted(app, active_alice, auth):
     office = from_ip(app, "10.9.3.1")  # colleagues behind one address, all signing in right
-    assert [sign_in(office, PASSWORD).status_code for _ in range(5)] == [303] * 5
+    assert [auth.sign_in(client=office).status_code for _ in range(5)] == [303] * 5
 
 
 @pytest.mark.parametrize("limits", [{"RATELIMIT_SIGN_IN_ACCOUNT": "3/minute", "LOCKOUT_DELAY_AFTER": 50,
                                      "LOCKOUT_THRESHOLD": 50}])
-def test_wrong_passwords_from_anywhere_count_for_the_address_but_not_for_the_owners_browser(app, active_alice):
-    browser = owners_browser(app)
-    codes = [sign_in(from_ip(app, f"10.9.4.{i}")).status_code for i in range(4)]
+def test_wrong_passwords_from_anywhere_count_for_the_address_but_not_for_the_owners_browser(app, active_alice, auth):
+    browser = owners_browser(app, auth)
+    codes = [auth.sign_in(password=WRONG_PASSWORD, client=from_ip(app, f"10.9.4.{i}")).status_code for i in range(4)]
     assert codes == [422, 422, 422, 429]
-    assert sign_in(from_ip(app, "10.9.4.9"), PASSWORD).status_code == 429
-    assert sign_in(browser, WRONG).status_code == 422  # the owner's browser is told what is wrong
-    assert sign_in(browser, PASSWORD).status_code == 303
+    assert auth.sign_in(client=from_ip(app, "10.9.4.9")).status_code == 429
+    # The owner's browser is told what is wrong.
+    assert auth.sign_in(password=WRONG_PASSWORD, client=browser).status_code == 422
+    assert auth.sign_in(client=browser).status_code == 303
 
 
 def answered(response):
@@ -115,32 +109,27 @@ def answered(response):
     return response
 
 
-def forgot(client, email="alice@example.fr"):
-    return answered(client.post("/mot-de-passe-oublie", data={"email": email, "csrf_token": csrf(client)}))
-
-
 def test_reset_requests_from_elsewhere_never_refuse_the_owner(app, active_alice, outbox):
-    assert [forgot(from_ip(app, f"10.9.5.{i}")).status_code for i in range(8)] == [303] * 8
-    assert forgot(from_ip(app, "10.9.5.99")).status_code == 303
+    assert [forgot(from_ip(app, f"10.9.5.{i}"), "alice@example.fr").status_code for i in range(8)] == [303] * 8
+    assert forgot(from_ip(app, "10.9.5.99"), "alice@example.fr").status_code == 303
     resets = [m for m in outbox() if m.kind == "password_reset"]
     # The database allows one link per RESEND_INTERVAL_SECONDS: it went to the owner, who can use it.
     assert len(resets) == 1 and resets[0].recipient == "alice@example.fr"
 
 
-def test_a_reset_makes_the_owners_new_browser_known_while_an_attack_goes_on(app, active_alice, outbox):
-    from test_account_password_reset import NEW, reset, reset_path
-
+def test_a_reset_makes_the_owners_new_browser_known_while_an_attack_goes_on(app, active_alice, outbox, auth):
     attacker = from_ip(app, "10.9.5.1")
     for _ in range(12):  # past the database's lock threshold and the per-address limit
-        sign_in(attacker)
+        auth.sign_in(password=WRONG_PASSWORD, client=attacker)
         let_lockout_pass(app, lock=False)
     newcomer = from_ip(app, "10.9.5.2")
-    assert sign_in(newcomer, PASSWORD).status_code == 429
-    assert forgot(newcomer).status_code == 303
+    assert auth.sign_in(client=newcomer).status_code == 429
+    assert forgot(newcomer, "alice@example.fr").status_code == 303
     [message] = [m for m in outbox() if m.kind == "password_reset"]
     assert reset(newcomer, reset_path(message)).status_code == 303
-    assert sign_in(newcomer, NEW).status_code == 303  # the lock and the limit still hold for others
-    assert sign_in(from_ip(app, "10.9.5.3"), NEW).status_code == 429
+    assert auth.sign_in(password=NEW_PASSWORD, client=newcomer).status_code == 303
+    # The lock and the limit still hold for others.
+    assert auth.sign_in(password=NEW_PASSWORD, client=from_ip(app, "10.9.5.3")).status_code == 429
 
 
 def resend(client, email="alice@example.fr"):

@@ -2,17 +2,17 @@ import importlib
 from datetime import timedelta
 
 import pytest
+from factories import SmtpServer, free_port
 from flask_babel import LazyString, force_locale, get_locale, gettext
-from smtp_fixtures import SmtpServer, free_port, smtp_server  # noqa: F401  (fixture)
 
 from webapp.extensions import db
+from webapp.mail.cli import outbox_cli
 from webapp.mail.outbox import (
     claim,
     deliver_after_commit,
     deliver_outbox,
     queue_email,
 )
-from webapp.mail.cli import outbox_cli
 from webapp.models import OutboxMessage, utcnow
 
 SIGN_IN = "http://portal.test/connexion"

@@ -1,12 +1,11 @@
 """Internationalised addresses deliver over real SMTP (aiosmtpd): a non-ASCII domain in its IDNA form to
 any server, a non-ASCII local part with SMTPUTF8 when the server offers it (kept queued otherwise)."""
 import pytest
-from smtp_fixtures import smtp_server, smtputf8_server  # noqa: F401  (fixtures)
-from test_signup_submit import submit
+from factories import submit
 
 from webapp.extensions import db
-from webapp.mail.outbox import deliver_outbox, queue_email
 from webapp.mail.message import smtp_address
+from webapp.mail.outbox import deliver_outbox, queue_email
 from webapp.models import OutboxMessage
 
 IDN_DOMAIN = "jean@exemple-é.fr"

@@ -3,12 +3,12 @@ quotes the address (a 550 "<jean@...>: rejected") or a traceback has it replaced
 import logging
 
 import pytest
-from smtp_fixtures import SmtpServer
+from factories import SmtpServer
 
 import webapp.mail.outbox as mail
 from webapp.extensions import db
-from webapp.web.request_log import redact_addresses
 from webapp.mail.outbox import deliver_after_commit, deliver_outbox, queue_email
+from webapp.web.request_log import redact_addresses
 
 RECIPIENT = "secret.person@example.org"
 

@@ -2,36 +2,19 @@
 import re
 
 import pytest
-from test_workspaces import fragment, make_account, make_structure, post, query, sign_in
+from factories import create_data, fragment, make_account, make_structure, post, query, value
 
 from webapp.models import AttachmentRequest, CaptchaChallenge, Membership, Role, Structure
 
 
 @pytest.fixture
-def dave(app, client):
+def dave(app, client, auth):
     """Signed in, in no structure; ATELIERS (90110001600012) already exists in the portal."""
     ids = dict(dave=make_account(app, "dave@example.fr"), owner=make_account(app, "owner@example.fr"),
                A=make_structure(app, "ATELIERS DU LAMPADAIRE BLEU", "90110001600012", city="PARIS"))
     query(app, lambda: Membership.create(account=ids["owner"], structure=ids["A"], role=Role.PRINCIPAL_MANAGER))
-    sign_in(client, app, ids["dave"])
+    assert auth.sign_in("dave@example.fr").status_code == 303
     return ids
-
-
-def value(body, name):
-    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', body)
-    found = re.search(r'value="([^"]*)"', tag.group(0)) if tag else None
-    return found.group(1) if found else None
-
-
-def create_data(**changes):
-    data = {
-        "identifier_type": "SIRET", "identifier": "90110008100016", "structure_type": "association",
-        "company_name": "LES AMIS DU JARDIN FICTIF", "address_line": "1 SQUARE DES ROSES",
-        "postcode": "75011", "city": "PARIS", "country": "FR", "features_shown": "1",
-        "feature_payment_requests": "y", "action": "create",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
 
 
 def requests(app):
@@ -76,8 +59,8 @@ def test_identifier_fragment_detects_an_existing_structure(app, client, dave):
     assert 'name="company_name"' not in body
 
 
-def test_identifier_fragment_says_when_already_a_member(app, client, dave):
-    sign_in(client, app, dave["owner"])
+def test_identifier_fragment_says_when_already_a_member(app, client, dave, auth):
+    assert auth.sign_in("owner@example.fr").status_code == 303
     body = fragment(post(client, "/structures/nouvelle/identifiant",
                          {"identifier_type": "SIRET", "identifier": "90110001600012"}, htmx=True))
     assert "You are already a member of “ATELIERS DU LAMPADAIRE BLEU”." in body
@@ -121,8 +104,8 @@ def test_existing_identifier_becomes_a_pending_request_once(app, client, dave):
     assert "already awaiting a manager" in client.get(again.headers["Location"]).get_data(as_text=True)
 
 
-def test_member_creating_their_own_structure_is_told_so(app, client, dave):
-    sign_in(client, app, dave["owner"])
+def test_member_creating_their_own_structure_is_told_so(app, client, dave, auth):
+    assert auth.sign_in("owner@example.fr").status_code == 303
     response = post(client, "/structures/nouvelle", create_data(identifier="90110001600012"))
     assert response.headers["Location"].endswith(f"/structures/{dave['A']}/espaces-de-travail")
     assert requests(app) == []

@@ -4,11 +4,8 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+from factories import REDIRECT_URI, authorize_url, basic_auth, callback_params, exchange, pkce_pair
 
-from oidc_fixtures import (  # noqa: F401  (fixtures)
-    REDIRECT_URI, authorize_url, basic_auth, callback_params, code_for, consent, exchange, person, pkce_pair,
-    public_rp, rp, sign_in,
-)
 from webapp.extensions import db
 from webapp.models import utcnow
 from webapp.oidc.models import AuthorizationCode, IssuedToken
@@ -28,8 +25,9 @@ def bearer(token):
     'https://rp.example/"é<script>',
     "",
 ])
-def test_unregistered_or_modified_redirect_uri_is_an_error_page_never_a_redirect(client, person, rp, redirect_uri):
-    sign_in(client)
+def test_unregistered_or_modified_redirect_uri_is_an_error_page_never_a_redirect(client, person, rp, redirect_uri,
+                                                                                 auth):
+    auth.sign_in()
     response = client.get(authorize_url(rp["client_id"], redirect_uri=redirect_uri or None))
     assert response.status_code == 400 and "Location" not in response.headers
     page = response.get_data(as_text=True)
@@ -44,8 +42,8 @@ def test_unknown_client_is_an_error_page(client, person, client_id):
     assert "invalid_client" in response.get_data(as_text=True)
 
 
-def test_other_bad_requests_go_back_to_the_client_in_the_oauth_format(client, person, rp):
-    sign_in(client)
+def test_other_bad_requests_go_back_to_the_client_in_the_oauth_format(client, person, rp, auth):
+    auth.sign_in()
     for extra, error in [({"response_type": "token"}, "unsupported_response_type"),
                          ({"response_type": 'to"ken'}, "invalid_request"),
                          ({"max_age": "soon"}, "invalid_request"),
@@ -66,13 +64,13 @@ def test_prompt_none_without_session_gives_login_required_to_the_client(client, 
         assert location.netloc == "rp.example" and params["error"] == "login_required"
 
 
-def test_prompt_none_without_consent_gives_consent_required(client, person, rp):
-    sign_in(client)
+def test_prompt_none_without_consent_gives_consent_required(client, person, rp, auth):
+    auth.sign_in()
     _, params = callback_params(client.get(authorize_url(rp["client_id"], prompt="none")))
     assert params["error"] == "consent_required"
 
 
-def test_a_reused_code_is_invalid_grant_and_revokes_what_it_issued(client, person, rp):
+def test_a_reused_code_is_invalid_grant_and_revokes_what_it_issued(client, person, rp, code_for):
     code, _ = code_for(client, rp)
     tokens = exchange(client, rp, code).get_json()
     assert client.get("/oidc/userinfo", headers=bearer(tokens["access_token"])).status_code == 200
@@ -84,14 +82,14 @@ def test_a_reused_code_is_invalid_grant_and_revokes_what_it_issued(client, perso
     assert refreshed.get_json()["error"] == "invalid_grant"
 
 
-def test_an_expired_code_is_invalid_grant(app, client, person, rp):
+def test_an_expired_code_is_invalid_grant(app, client, person, rp, code_for):
     code, _ = code_for(client, rp)
     with app.app_context(), db.connection_context():
         AuthorizationCode.update(expires_at=utcnow() - timedelta(seconds=1)).execute()
     assert exchange(client, rp, code).get_json()["error"] == "invalid_grant"
 
 
-def test_a_code_for_another_redirect_uri_or_client_is_refused(client, person, rp, public_rp):
+def test_a_code_for_another_redirect_uri_or_client_is_refused(client, person, rp, public_rp, code_for):
     code, _ = code_for(client, rp)
     assert exchange(client, rp, code, redirect_uri="https://rp.example/other").get_json()["error"] == "invalid_grant"
     code, _ = code_for(client, rp)
@@ -100,7 +98,7 @@ def test_a_code_for_another_redirect_uri_or_client_is_refused(client, person, rp
     assert stolen.get_json()["error"] in ("invalid_grant", "invalid_request")
 
 
-def test_a_wrong_pkce_verifier_is_invalid_grant(client, person, rp):
+def test_a_wrong_pkce_verifier_is_invalid_grant(client, person, rp, code_for):
     verifier, challenge = pkce_pair()
     code, _ = code_for(client, rp, code_challenge=challenge, code_challenge_method="S256")
     other_verifier, _ = pkce_pair()
@@ -109,20 +107,20 @@ def test_a_wrong_pkce_verifier_is_invalid_grant(client, person, rp):
     assert exchange(client, rp, code, code_verifier=verifier).get_json()["error"] == "invalid_grant"  # spent
 
 
-def test_a_public_client_must_use_pkce(client, person, public_rp):
-    sign_in(client)
+def test_a_public_client_must_use_pkce(client, person, public_rp, auth):
+    auth.sign_in()
     response = client.get(authorize_url(public_rp["client_id"], redirect_uri="org.example.app:/callback"))
     location, params = callback_params(response)
     assert params["error"] == "invalid_request" and "code_challenge" in params["error_description"]
 
 
-def test_wrong_client_secret_is_invalid_client(client, person, rp):
+def test_wrong_client_secret_is_invalid_client(client, person, rp, code_for):
     code, _ = code_for(client, rp)
     response = exchange(client, {**rp, "client_secret": "guess"}, code)
     assert response.status_code == 401 and response.get_json()["error"] == "invalid_client"
 
 
-def test_tampered_expired_and_revoked_tokens_get_401_at_userinfo(app, client, person, rp):
+def test_tampered_expired_and_revoked_tokens_get_401_at_userinfo(app, client, person, rp, code_for):
     code, _ = code_for(client, rp)
     tokens = exchange(client, rp, code).get_json()
     access = tokens["access_token"]
@@ -146,7 +144,7 @@ def test_tampered_expired_and_revoked_tokens_get_401_at_userinfo(app, client, pe
     assert client.get("/oidc/userinfo", headers=bearer(access)).status_code == 401
 
 
-def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_grant(client, person, rp):
+def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_grant(client, person, rp, code_for):
     code, _ = code_for(client, rp)
     first = exchange(client, rp, code).get_json()
     refresh = lambda token: client.post("/oidc/token", headers=basic_auth(rp),  # noqa: E731
@@ -160,7 +158,7 @@ def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_grant(client, person
     assert refresh(second["refresh_token"]).get_json()["error"] == "invalid_grant"
 
 
-def test_revocation_and_introspection_for_confidential_clients(client, person, rp, public_rp):
+def test_revocation_and_introspection_for_confidential_clients(client, person, rp, public_rp, code_for):
     code, _ = code_for(client, rp)
     tokens = exchange(client, rp, code).get_json()
     seen = client.post("/oidc/introspect", data={"token": tokens["access_token"]}, headers=basic_auth(rp)).get_json()
@@ -193,8 +191,8 @@ def test_machine_endpoints_answer_every_hostile_input_in_the_oauth_format(client
                     assert "error" in body or (response.status_code == 200 and path in ("/oidc/revoke", "/oidc/introspect"))
 
 
-def test_authorize_never_answers_500(client, person, rp):
-    sign_in(client)
+def test_authorize_never_answers_500(client, person, rp, auth):
+    auth.sign_in()
     for name in ("client_id", "redirect_uri", "scope", "state", "nonce", "prompt", "max_age", "response_type",
                  "code_challenge", "code_challenge_method"):
         for value in HOSTILE:

@@ -3,15 +3,14 @@ import base64
 import json
 from datetime import timedelta
 
-from oidc_fixtures import (  # noqa: F401  (fixtures)
-    REDIRECT_URI, code_for, csrf_of, exchange, person, public_rp, register, rp, sign_in,
-)
+from factories import add_oidc_client, csrf_in, exchange
+
 from webapp.extensions import db
 from webapp.models import utcnow
 from webapp.oidc.models import OAuthClient, SigningKey, digest
 
 
-def id_token(client, rp_client):
+def id_token(code_for, client, rp_client):
     code, _ = code_for(client, rp_client)
     return exchange(client, rp_client, code).get_json()["id_token"]
 
@@ -24,36 +23,36 @@ def signed_in(client):
     return client.get("/mon-compte").status_code == 200
 
 
-def test_logout_with_id_token_hint_returns_to_the_registered_uri(client, person, rp):
-    hint = id_token(client, rp)
+def test_logout_with_id_token_hint_returns_to_the_registered_uri(client, person, rp, code_for):
+    hint = id_token(code_for, client, rp)
     response = client.get("/oidc/logout", query_string={
         "id_token_hint": hint, "post_logout_redirect_uri": "https://rp.example/bye", "state": "s1"})
     assert response.status_code == 302 and response.headers["Location"] == "https://rp.example/bye?state=s1"
     assert not signed_in(client)
 
 
-def test_logout_never_redirects_to_an_unregistered_uri(client, person, rp):
-    hint = id_token(client, rp)
+def test_logout_never_redirects_to_an_unregistered_uri(client, person, rp, code_for):
+    hint = id_token(code_for, client, rp)
     response = client.get("/oidc/logout", query_string={
         "id_token_hint": hint, "post_logout_redirect_uri": "https://evil.example/bye"})
     assert response.status_code == 200 and "Location" not in response.headers
     assert "Vous êtes déconnecté" in response.get_data(as_text=True) and not signed_in(client)
 
 
-def test_logout_without_hint_asks_first_then_may_return_to_the_client(client, person, rp):
-    sign_in(client)
+def test_logout_without_hint_asks_first_then_may_return_to_the_client(client, person, rp, auth):
+    auth.sign_in()
     params = {"client_id": rp["client_id"], "post_logout_redirect_uri": "https://rp.example/bye", "state": "s2"}
     page = client.get("/oidc/logout", query_string=params)
     assert page.status_code == 200 and signed_in(client)  # a link alone signs nobody out
     assert "form-action 'self' https://rp.example" in page.headers["Content-Security-Policy"]
     assert client.post("/oidc/logout/confirm", data=params).status_code == 400  # no CSRF token
-    response = client.post("/oidc/logout/confirm", data={**params, "csrf_token": csrf_of(page.get_data(as_text=True))})
+    response = client.post("/oidc/logout/confirm", data={**params, "csrf_token": csrf_in(page.get_data(as_text=True))})
     assert response.status_code == 302 and response.headers["Location"] == "https://rp.example/bye?state=s2"
     assert not signed_in(client)
 
 
-def test_a_forged_id_token_hint_is_refused(client, person, rp):
-    hint = id_token(client, rp)
+def test_a_forged_id_token_hint_is_refused(client, person, rp, code_for):
+    hint = id_token(code_for, client, rp)
     header, payload, signature = hint.split(".")
     for bad in (f"{header}.{payload}.{signature[:-4]}AAAA", "not-a-token", "a.b.c", '"é'):
         response = client.get("/oidc/logout", query_string={"id_token_hint": bad,
@@ -63,9 +62,10 @@ def test_a_forged_id_token_hint_is_refused(client, person, rp):
 
 
 def test_add_list_remove_clients(app, runner):
-    made = register(runner, "Plateforme", "--redirect-uri", "https://a.example/cb", "--redirect-uri", "https://b.example/cb")
+    made = add_oidc_client(runner, "Plateforme", "--redirect-uri", "https://a.example/cb",
+                           "--redirect-uri", "https://b.example/cb")
     assert set(made) == {"client_id", "client_secret"} and len(made["client_secret"]) >= 43
-    public = register(runner, "Appli", "--redirect-uri", "http://127.0.0.1:5001/callback", "--public")
+    public = add_oidc_client(runner, "Appli", "--redirect-uri", "http://127.0.0.1:5001/callback", "--public")
     assert public["client_secret"] is None
     with app.app_context(), db.connection_context():
         stored = OAuthClient.get(OAuthClient.client_id == made["client_id"])
@@ -103,13 +103,13 @@ def test_set_webhook_prints_a_new_secret(app, runner, rp):
     assert off == {"client_id": rp["client_id"], "webhook_url": None, "webhook_secret": None}
 
 
-def test_rotated_key_stays_published_until_its_tokens_expire(app, client, runner, person, rp):
-    old_token = id_token(client, rp)
+def test_rotated_key_stays_published_until_its_tokens_expire(app, client, runner, person, rp, code_for):
+    old_token = id_token(code_for, client, rp)
     old_kid = kid_of(old_token)
     assert runner.invoke(args=["oidc", "rotate-keys"]).exit_code == 0
     kids = [k["kid"] for k in client.get("/oidc/jwks").get_json()["keys"]]
     assert len(kids) == 2 and old_kid in kids
-    new_token = id_token(client, rp)
+    new_token = id_token(code_for, client, rp)
     assert kid_of(new_token) == kids[0] != old_kid
     with app.app_context(), db.connection_context():
         lifetime = app.config["OIDC_ID_TOKEN_SECONDS"]

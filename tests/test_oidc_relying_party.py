@@ -7,14 +7,11 @@ import json
 import time
 from urllib.parse import urlsplit
 
+import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-import pytest
-
-from oidc_fixtures import (  # noqa: F401  (fixtures)
-    REDIRECT_URI, authorize_url, callback_params, consent, person, pkce_pair, public_rp, rp, sign_in,
-)
+from factories import REDIRECT_URI, authorize_url, callback_params, consent, exchange, pkce_pair
 
 ISSUER = "http://portal.test"
 
@@ -59,7 +56,7 @@ def path_of(url):
     return urlsplit(url).path
 
 
-def test_code_flow_with_pkce_verified_id_token_and_structures_claim(client, person, rp):
+def test_code_flow_with_pkce_verified_id_token_and_structures_claim(client, person, rp, auth):
     config = discover(client)
     assert "S256" in config["code_challenge_methods_supported"]
     verifier, challenge = pkce_pair()
@@ -70,7 +67,7 @@ def test_code_flow_with_pkce_verified_id_token_and_structures_claim(client, pers
 
     first = client.get(url)  # not signed in: the portal's own sign-in page, and back here afterwards
     assert first.status_code == 302 and "/connexion?next=" in first.headers["Location"]
-    signed_in = sign_in(client, next_url=url)
+    signed_in = auth.sign_in(next=url)
     assert signed_in.status_code == 303 and signed_in.headers["Location"] == url
     location, params = callback_params(consent(client, url))
     assert f"{location.scheme}://{location.netloc}{location.path}" == REDIRECT_URI
@@ -101,9 +98,7 @@ def test_code_flow_with_pkce_verified_id_token_and_structures_claim(client, pers
     ]
 
 
-def test_a_tampered_id_token_fails_the_signature_check(client, person, rp):
-    from oidc_fixtures import code_for, exchange
-
+def test_a_tampered_id_token_fails_the_signature_check(client, person, rp, code_for):
     code, params = code_for(client, rp)
     tokens = exchange(client, rp, code).get_json()
     jwks = client.get("/oidc/jwks").get_json()
@@ -116,9 +111,9 @@ def test_a_tampered_id_token_fails_the_signature_check(client, person, rp):
                         tokens["access_token"])
 
 
-def test_public_client_with_pkce_and_scopes_it_asked_for_only(client, person, public_rp):
+def test_public_client_with_pkce_and_scopes_it_asked_for_only(client, person, public_rp, auth):
     verifier, challenge = pkce_pair()
-    sign_in(client)
+    auth.sign_in()
     url = authorize_url(public_rp["client_id"], redirect_uri="org.example.app:/callback", scope="openid email",
                         nonce="n-public", code_challenge=challenge, code_challenge_method="S256")
     location, params = callback_params(consent(client, url))

@@ -8,8 +8,8 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from factories import activation_page, make_account, submit
 
-from oidc_fixtures import make_person, person, rp  # noqa: F401  (fixtures)
 from webapp.account.personal_data import delete_account
 from webapp.extensions import db
 from webapp.models import Account, AttachmentRequest, Membership, Role, Structure, utcnow
@@ -68,11 +68,11 @@ def events(app):
 
 
 def structure_and_bob(app):
+    bob = make_account(app, "bob@example.fr", first_name="Bob", last_name="Durand", locale="fr", secret_answer="rex")
     with app.test_request_context(), db.connection_context():
         structure = Structure.get(Structure.identifier == "90110001600012")
-        bob = make_person("bob@example.fr", "Bob", "Durand")
         request = AttachmentRequest.create(account=bob, structure=structure)
-        return structure.id, bob.id, request.id
+        return structure.id, bob, request.id
 
 
 def test_structure_events_become_webhooks_in_their_transaction(app, person, receiver):
@@ -139,8 +139,6 @@ def test_outbox_command_delivers_webhooks_and_failures_are_kept(app, runner, per
 
 
 def test_a_new_structure_is_announced(app, client, rp, receiver, outbox):
-    from test_signup_submit import activation_page, submit
-
     assert submit(client).status_code == 303
     assert events(app) == []  # a held sign-up creates nothing until its link is opened
     [link] = [m for m in outbox() if m.kind == "activation_link"]

@@ -7,6 +7,8 @@ import re
 import runpy
 from pathlib import Path
 
+from factories import csrf
+
 from webapp import create_app
 from webapp.extensions import db
 
@@ -34,13 +36,13 @@ def access_lines(caplog):
     return [r for r in caplog.records if r.name == "portal.access"]
 
 
-def test_one_json_line_per_request_without_personal_data(client, caplog, csrf_token):
+def test_one_json_line_per_request_without_personal_data(client, caplog):
     caplog.set_level(logging.INFO, logger="portal.access")
     logger = logging.getLogger("portal.access")
     logger.propagate = True
     try:
         response = client.post("/connexion", data={
-            "csrf_token": csrf_token(), "email": "alice.secret@example.fr", "password": "Sup3r#Secret-Pass"})
+            "csrf_token": csrf(client, "/"), "email": "alice.secret@example.fr", "password": "Sup3r#Secret-Pass"})
         client.get("/activation/TOKEN-VALUE-123456?lang=en")
     finally:
         logger.propagate = False

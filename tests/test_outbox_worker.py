@@ -6,8 +6,7 @@ import sys
 import threading
 from pathlib import Path
 
-from smtp_fixtures import smtp_server  # noqa: F401  (a pytest fixture)
-from test_structures_attachments import make_account, sign_in
+from factories import csrf_in, make_account
 
 from webapp.extensions import db
 from webapp.mail.outbox import claim_due_messages, queue_email
@@ -61,7 +60,7 @@ def test_three_worker_processes_send_each_email_once(app, app_config, smtp_serve
         assert OutboxMessage.select().where(OutboxMessage.sent_at.is_null()).count() == 0
 
 
-def test_failed_emails_are_listed_for_administrators_and_can_be_sent_again(app):
+def test_failed_emails_are_listed_for_administrators_and_can_be_sent_again(app, auth):
     queue(app, 2)
     with app.app_context(), db.connection_context():
         failed = OutboxMessage.select().order_by(OutboxMessage.id).first()
@@ -69,14 +68,13 @@ def test_failed_emails_are_listed_for_administrators_and_can_be_sent_again(app):
             OutboxMessage.id == failed.id).execute()
     make_account(app, "root@example.fr", is_admin=True)
     make_account(app, "plain@example.fr")
-    plain = sign_in(app, app.test_client(), "plain@example.fr")
+    plain = auth.browser("plain@example.fr")
     assert plain.get("/administration/courriels").status_code == 403
-    admin = sign_in(app, app.test_client(), "root@example.fr")
+    admin = auth.browser("root@example.fr")
     page = admin.get("/administration/courriels").get_data(as_text=True)
     assert "user0@example.org" in page and "user1@example.org" not in page
     assert "&lt;b&gt;gone&lt;/b&gt;" in page and "Failed for good: 1" in page
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = admin.post(f"/administration/courriels/{failed.id}/renvoyer", data={"csrf_token": token})
+    response = admin.post(f"/administration/courriels/{failed.id}/renvoyer", data={"csrf_token": csrf_in(page)})
     assert response.status_code == 303
     with app.app_context(), db.connection_context():
         again = OutboxMessage.get_by_id(failed.id)

@@ -4,6 +4,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from factories import csrf
 
 
 def test_home_links_to_sign_up_and_sign_in(client):
@@ -93,12 +94,12 @@ def test_language_link_never_leads_to_another_site(client, address, path):
     assert urljoin(page, language_link(body)) == page + "?lang=en"  # the same page, in English
 
 
-def test_language_switch_on_the_sign_up_page_keeps_what_was_typed(client, csrf_token):
+def test_language_switch_on_the_sign_up_page_keeps_what_was_typed(client):
     page = client.get("/inscription").get_data(as_text=True)
     assert 'formaction="/inscription?lang=en"' in page and 'value="language"' in page
     response = client.post(
         "/inscription?lang=en",
-        data={"csrf_token": csrf_token(), "action": "language", "first_name": "Jeanne",
+        data={"csrf_token": csrf(client, "/"), "action": "language", "first_name": "Jeanne",
               "login_email": "jeanne@example.fr", "identifier_type": "SIRET", "identifier": "9011"},
     )
     body = response.get_data(as_text=True)

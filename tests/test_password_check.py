@@ -4,16 +4,14 @@ import re
 from datetime import timedelta
 
 import pytest
-from test_sign_in import PASSWORD, account, active_alice, csrf, sign_in  # noqa: F401  (a pytest fixture)
+from factories import NEW_PASSWORD, PASSWORD, WRONG_PASSWORD, account, csrf, forgot, reset, reset_path
 
 from webapp.account.lockout import SignInFailure, claim_attempt
 from webapp.account.password_check import counter_key
+from webapp.credentials import verify_password
 from webapp.extensions import db
 from webapp.models import utcnow
-from webapp.credentials import verify_password
 
-WRONG = "Wrong-Horse-42x"
-NEW = "Battery-Staple-77q"
 WAIT = "Too many wrong passwords: try again in"
 NOT_CURRENT = "This is not your current password."
 
@@ -25,8 +23,8 @@ def app_config(app_config):
 
 
 @pytest.fixture
-def alice(client, active_alice):
-    assert sign_in(client).status_code == 303
+def alice(client, active_alice, auth):
+    assert auth.sign_in().status_code == 303
     return client
 
 
@@ -36,7 +34,7 @@ def post(client, path, **data):
 
 FORMS = {
     "secret question": ("/mon-compte/question-secrete", {"secret_question": "first_school", "secret_answer": "Jaures"}),
-    "password change": ("/mon-compte/mot-de-passe", {"password": NEW, "password_confirm": NEW}),
+    "password change": ("/mon-compte/mot-de-passe", {"password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD}),
     "account deletion": ("/mon-compte/donnees/suppression", {"confirm": "y"}),
     "e-mailed codes off": ("/mon-compte/double-authentification/courriel", {"enable": "0"}),
 }
@@ -68,10 +66,10 @@ def let_time_pass(app, lock=False):
 
 
 def test_wrong_answers_make_the_next_one_wait_and_the_right_one_is_not_even_checked(app, alice):
-    first, second = (submit(alice, "secret question", WRONG) for _ in range(2))
+    first, second = (submit(alice, "secret question", WRONG_PASSWORD) for _ in range(2))
     assert first.status_code == second.status_code == 422
     assert NOT_CURRENT in field_error(first)
-    third = submit(alice, "secret question", WRONG)  # past LOCKOUT_DELAY_AFTER: the next one waits
+    third = submit(alice, "secret question", WRONG_PASSWORD)  # past LOCKOUT_DELAY_AFTER: the next one waits
     assert NOT_CURRENT in field_error(third)
     waiting = submit(alice, "secret question", PASSWORD)
     assert waiting.status_code == 422 and WAIT in field_error(waiting)
@@ -90,7 +88,7 @@ def test_every_form_asking_the_current_password_is_throttled(app, alice, form):
 
         Account.update(email_codes_enabled=True).execute()
     for _ in range(3):
-        assert NOT_CURRENT in field_error(submit(alice, form, WRONG))
+        assert NOT_CURRENT in field_error(submit(alice, form, WRONG_PASSWORD))
     response = submit(alice, form, PASSWORD)
     assert response.status_code == 422 and WAIT in field_error(response)
     assert counter(app, account(app).id).failures == 3
@@ -98,36 +96,34 @@ def test_every_form_asking_the_current_password_is_throttled(app, alice, form):
 
 def test_the_forms_share_one_counter_per_account(app, alice):
     for form in FORMS:
-        submit(alice, form, WRONG)
+        submit(alice, form, WRONG_PASSWORD)
         let_time_pass(app)
     assert counter(app, account(app).id).failures == 4 and counter(app, account(app).id).locked_until
 
 
-def test_lock_mails_the_owner_once_and_never_stops_signing_in(app, client, alice, outbox):
+def test_lock_mails_the_owner_once_and_never_stops_signing_in(app, client, alice, outbox, auth):
     for _ in range(4):
-        submit(alice, "password change", WRONG)
+        submit(alice, "password change", WRONG_PASSWORD)
         let_time_pass(app)
     locked = submit(alice, "password change", PASSWORD)
     assert WAIT in field_error(locked) and "min" in field_error(locked)
     assert verify_password(account(app).password_hash, PASSWORD)
     notices = [m for m in outbox() if m.kind == "password_check_locked"]
     assert len(notices) == 1 and notices[0].recipient == "alice@example.fr" and notices[0].sent_at
-    assert "/mot-de-passe-oublie" in notices[0].body_text and WRONG not in notices[0].body_text
+    assert "/mot-de-passe-oublie" in notices[0].body_text and WRONG_PASSWORD not in notices[0].body_text
     assert "Signing in is not affected" in notices[0].body_text
     # Signing in, from this browser or a new one, is untouched by this counter.
     alice.post("/deconnexion", data={"csrf_token": csrf(alice)})
-    assert sign_in(alice).status_code == 303
-    assert sign_in(app.test_client()).status_code == 303
+    assert auth.sign_in(client=alice).status_code == 303
+    assert auth.sign_in(client=app.test_client()).status_code == 303
     # The lock is short: once it has passed, the right password is accepted.
     let_time_pass(app, lock=True)
     assert submit(alice, "password change", PASSWORD).status_code == 303
 
 
-def test_a_password_reset_clears_the_counter(app, alice, outbox):
-    from test_account_password_reset import forgot, reset, reset_path
-
+def test_a_password_reset_clears_the_counter(app, alice, outbox, auth):
     for _ in range(4):
-        submit(alice, "secret question", WRONG)
+        submit(alice, "secret question", WRONG_PASSWORD)
         let_time_pass(app)
     assert counter(app, account(app).id).locked_until is not None
     stranger = app.test_client()
@@ -135,8 +131,8 @@ def test_a_password_reset_clears_the_counter(app, alice, outbox):
     [message] = [m for m in outbox() if m.kind == "password_reset"]
     assert reset(stranger, reset_path(message)).status_code == 303
     assert counter(app, account(app).id) is None
-    assert sign_in(stranger, password=NEW).status_code == 303
-    assert submit(stranger, "secret question", NEW).status_code == 303
+    assert auth.sign_in(client=stranger, password=NEW_PASSWORD).status_code == 303
+    assert submit(stranger, "secret question", NEW_PASSWORD).status_code == 303
 
 
 def test_simultaneous_guesses_cannot_pass_the_wait_together(app):

@@ -1,9 +1,8 @@
 """Choosing providers by SIRENE_PROVIDER, the fallback chain and the TTL cache."""
 import pytest
+from factories import siret_answer
 from flask import Flask
 
-from tests.directory_fixtures import fake_api, register_db  # noqa: F401  (fixtures)
-from tests.test_providers_insee import siret_answer
 from webapp.register import RegisterUnavailable, get_register, load_demo_register
 from webapp.register.chain import CachedRegister, FallbackRegister, TTLCache
 from webapp.register.record import RegisterRecord

@@ -2,75 +2,13 @@
 import time
 
 import pytest
+from factories import siret_answer, unite_legale_current
 
-from tests.directory_fixtures import fake_api  # noqa: F401  (fixture)
 from webapp.register import RegisterUnavailable
 from webapp.register.insee import KEY_HEADER, InseeRegister, current_period
 
 SIRET, SIREN = "90110001600012", "901100016"
 ND = "[ND]"
-
-
-def unite_legale_current(**values):
-    """The `uniteLegale` block inside a /siret answer: current values, no periods."""
-    block = {
-        "etatAdministratifUniteLegale": "A", "statutDiffusionUniteLegale": "O",
-        "dateCreationUniteLegale": "2015-03-02", "categorieJuridiqueUniteLegale": "5710",
-        "denominationUniteLegale": "ATELIERS DU LAMPADAIRE BLEU", "sigleUniteLegale": "ALB",
-        "denominationUsuelle1UniteLegale": None, "denominationUsuelle2UniteLegale": None,
-        "denominationUsuelle3UniteLegale": None, "sexeUniteLegale": None, "nomUniteLegale": None,
-        "nomUsageUniteLegale": None, "prenom1UniteLegale": None, "prenom2UniteLegale": None,
-        "prenom3UniteLegale": None, "prenom4UniteLegale": None, "prenomUsuelUniteLegale": None,
-        "pseudonymeUniteLegale": None, "activitePrincipaleUniteLegale": "62.01Z",
-        "nomenclatureActivitePrincipaleUniteLegale": "NAFRev2", "identifiantAssociationUniteLegale": None,
-        "economieSocialeSolidaireUniteLegale": "N", "societeMissionUniteLegale": None,
-        "caractereEmployeurUniteLegale": "N", "trancheEffectifsUniteLegale": "NN",
-        "anneeEffectifsUniteLegale": None, "nicSiegeUniteLegale": "00012", "dateDernierTraitementUniteLegale":
-        "2025-01-06T10:00:00.000", "categorieEntreprise": "PME", "anneeCategorieEntreprise": "2022",
-    }
-    block.update(values)
-    return block
-
-
-def siret_answer(siret=SIRET, periods=None, address=None, unite_legale=None, **values):
-    etablissement = {
-        "siren": siret[:9], "nic": siret[9:], "siret": siret, "statutDiffusionEtablissement": "O",
-        "dateCreationEtablissement": "2015-03-02", "trancheEffectifsEtablissement": "NN",
-        "anneeEffectifsEtablissement": None, "activitePrincipaleRegistreMetiersEtablissement": None,
-        "dateDernierTraitementEtablissement": "2025-01-06T10:00:00.000", "etablissementSiege": True,
-        "nombrePeriodesEtablissement": 2,
-        "uniteLegale": unite_legale or unite_legale_current(),
-        "adresseEtablissement": {
-            "complementAdresseEtablissement": None, "numeroVoieEtablissement": "12",
-            "indiceRepetitionEtablissement": "B", "dernierNumeroVoieEtablissement": None,
-            "indiceRepetitionDernierNumeroVoieEtablissement": None, "typeVoieEtablissement": "AV",
-            "libelleVoieEtablissement": "DES LILAS", "codePostalEtablissement": "75012",
-            "libelleCommuneEtablissement": "PARIS", "libelleCommuneEtrangerEtablissement": None,
-            "distributionSpecialeEtablissement": None, "codeCommuneEtablissement": "75112",
-            "codeCedexEtablissement": None, "libelleCedexEtablissement": None,
-            "codePaysEtrangerEtablissement": None, "libellePaysEtrangerEtablissement": None,
-            "identifiantAdresseEtablissement": "751125555_B_0012", "coordonneeLambertAbscisseEtablissement":
-            "654321.0", "coordonneeLambertOrdonneeEtablissement": "6861234.5",
-            **(address or {}),
-        },
-        "adresse2Etablissement": {"complementAdresse2Etablissement": None, "numeroVoie2Etablissement": None,
-                                  "typeVoie2Etablissement": None, "libelleVoie2Etablissement": None,
-                                  "codePostal2Etablissement": None, "libelleCommune2Etablissement": None},
-        "periodesEtablissement": periods or [
-            {"dateFin": None, "dateDebut": "2020-01-01", "etatAdministratifEtablissement": "A",
-             "changementEtatAdministratifEtablissement": False, "enseigne1Etablissement": None,
-             "enseigne2Etablissement": None, "enseigne3Etablissement": None, "changementEnseigneEtablissement": False,
-             "denominationUsuelleEtablissement": None, "changementDenominationUsuelleEtablissement": False,
-             "activitePrincipaleEtablissement": "62.01Z", "nomenclatureActivitePrincipaleEtablissement": "NAFRev2",
-             "changementActivitePrincipaleEtablissement": False, "caractereEmployeurEtablissement": "N",
-             "changementCaractereEmployeurEtablissement": False},
-            {"dateFin": "2019-12-31", "dateDebut": "2015-03-02", "etatAdministratifEtablissement": "A",
-             "enseigne1Etablissement": "ANCIENNE ENSEIGNE", "denominationUsuelleEtablissement": None,
-             "activitePrincipaleEtablissement": "62.02A"},
-        ],
-    }
-    etablissement.update(values)
-    return {"header": {"statut": 200, "message": "OK"}, "etablissement": etablissement}
 
 
 def siren_answer(siren=SIREN, nic="00012"):

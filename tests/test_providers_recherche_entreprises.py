@@ -3,7 +3,6 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.directory_fixtures import fake_api  # noqa: F401  (fixture)
 from webapp.register import RegisterUnavailable
 from webapp.register.recherche_entreprises import RechercheEntreprisesRegister
 

@@ -3,39 +3,25 @@ token used twice.
 
 Threads drive the app on its file database (SQLite WAL, or PostgreSQL with TEST_DATABASE_URL); a
 barrier releases the racing requests together."""
-import threading
+from factories import (
+    PASSWORD,
+    activation_page,
+    add_member,
+    csrf,
+    get,
+    latest_link,
+    make_account,
+    open_page,
+    race,
+    rows,
+    signup_data,
+    submit,
+)
 
-from test_sign_in import PASSWORD
-from test_signup_submit import activation_page, latest_link, open_page, signup_data
-from test_structures_attachments import add_member, csrf, get, sign_in, world  # noqa: F401
-
-from webapp.extensions import db
+from webapp.credentials import verify_password
 from webapp.models import Account, AttachmentRequest, AttachmentStatus, Membership, OutboxMessage, Role, Structure
 
 SIRET = "90110001600012"
-
-
-def race(functions):
-    """Run the functions in threads released together; return their results in order."""
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(index, function):
-        prepared = function()  # everything before the racing request
-        barrier.wait()
-        results[index] = prepared()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
-
-
-def rows(app, query):
-    with app.app_context(), db.connection_context():
-        return list(query)
 
 
 def test_twenty_signups_on_one_new_siret_make_one_structure_and_nineteen_requests(app):
@@ -57,9 +43,9 @@ def test_twenty_signups_on_one_new_siret_make_one_structure_and_nineteen_request
 
     responses = race([one_signup(i) for i in range(20)])
     assert [r.status_code for r in responses] == [303] * 20, [r.get_data(as_text=True)[:300] for r in responses]
-    kinds = [m.kind for m in rows(app, OutboxMessage.select())]
+    kinds = [m.kind for m in rows(app, OutboxMessage)]
     assert kinds.count("signup_summary") == 20 and kinds.count("activation_link") == 20
-    assert rows(app, Structure.select()) == []  # nothing exists before a link is opened
+    assert rows(app, Structure) == []  # nothing exists before a link is opened
 
     def one_opening(i):
         def prepare():
@@ -69,42 +55,39 @@ def test_twenty_signups_on_one_new_siret_make_one_structure_and_nineteen_request
 
     openings = race([one_opening(i) for i in range(20)])
     assert sorted(r.status_code for r in openings) == [200] * 19 + [303]  # one activation page, 19 requests sent
-    structures = rows(app, Structure.select().where(Structure.identifier == SIRET))
+    structures = rows(app, Structure, Structure.identifier == SIRET)
     assert len(structures) == 1
-    memberships = rows(app, Membership.select().where(Membership.structure == structures[0]))
+    memberships = rows(app, Membership, Membership.structure == structures[0])
     assert [m.role for m in memberships] == [Role.PRINCIPAL_MANAGER]
-    requests = rows(app, AttachmentRequest.select().where(AttachmentRequest.structure == structures[0]))
+    requests = rows(app, AttachmentRequest, AttachmentRequest.structure == structures[0])
     assert len(requests) == 19 and {r.status for r in requests} == {AttachmentStatus.PENDING}
-    assert len(rows(app, Account.select())) == 20
+    assert len(rows(app, Account)) == 20
 
 
-def test_two_managers_deciding_one_request_at_once_give_one_outcome(app, world):  # noqa: F811
-    from test_structures_attachments import make_account
-
+def test_two_managers_deciding_one_request_at_once_give_one_outcome(app, requests_world, auth):
     second = make_account(app, "sam@example.fr", first_name="Sam")
-    add_member(app, second, world["A"], Role.SECONDARY_MANAGER)
-    managers = [sign_in(app, app.test_client(), "ann@example.fr"), sign_in(app, app.test_client(), "sam@example.fr")]
+    add_member(app, second, requests_world["A"], Role.SECONDARY_MANAGER)
+    managers = [auth.browser("ann@example.fr"), auth.browser("sam@example.fr")]
 
     def deciding(client, action):
         def prepare():
-            data = {"single": f"{action}:{world['carl_r']}", "csrf_token": csrf(client)}
-            return lambda: client.post(f"/structures/{world['A']}/demandes", data=data)
+            data = {"single": f"{action}:{requests_world['carl_r']}", "csrf_token": csrf(client)}
+            return lambda: client.post(f"/structures/{requests_world['A']}/demandes", data=data)
         return prepare
 
     responses = race([deciding(managers[0], "approve"), deciding(managers[1], "refuse")])
     assert [r.status_code for r in responses] == [303, 303]
-    request = get(app, AttachmentRequest, world["carl_r"])
+    request = get(app, AttachmentRequest, requests_world["carl_r"])
     assert request.status in (AttachmentStatus.APPROVED, AttachmentStatus.REFUSED)
-    mails = rows(app, OutboxMessage.select().where(OutboxMessage.recipient == "carl@example.fr"))
+    mails = rows(app, OutboxMessage, OutboxMessage.recipient == "carl@example.fr")
     assert len(mails) == 1
     assert mails[0].kind == ("attachment_approved" if request.status == AttachmentStatus.APPROVED else "attachment_refused")
-    members = rows(app, Membership.select().where((Membership.account == world["carl"]) & (Membership.structure == world["A"])))
+    members = rows(app, Membership, (Membership.account == requests_world["carl"])
+                   & (Membership.structure == requests_world["A"]))
     assert len(members) == (1 if request.status == AttachmentStatus.APPROVED else 0)
 
 
 def test_activation_link_used_twice_at_once_works_once(app, client, outbox):
-    from test_signup_submit import submit
-
     assert submit(client).status_code == 303
     link = activation_page(client, [m for m in outbox() if m.kind == "activation_link"][0])
     passwords = [PASSWORD, "Other-Horse-77y"]
@@ -120,7 +103,5 @@ def test_activation_link_used_twice_at_once_works_once(app, client, outbox):
     responses = race([activating(p) for p in passwords])
     assert sorted(r.status_code for r in responses) == [303, 410]
     winner = passwords[[r.status_code for r in responses].index(303)]
-    from webapp.credentials import verify_password
-
-    [account] = rows(app, Account.select())
+    [account] = rows(app, Account)
     assert account.is_active and verify_password(account.password_hash, winner)

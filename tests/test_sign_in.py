@@ -2,58 +2,37 @@
 import re
 
 import pytest
-from test_signup_submit import activation_page, submit
+from factories import PASSWORD, account, activation_page, csrf, submit, switch_language
 
+from webapp.credentials import hash_password
 from webapp.extensions import db
 from webapp.models import Account
-from webapp.credentials import hash_password
-
-PASSWORD = "Correct-Horse-42x"
 
 
-def csrf(client, path="/?lang=en"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def sign_in(client, email="alice@example.fr", password=PASSWORD):
-    return client.post("/connexion", data={"email": email, "password": password, "csrf_token": csrf(client)})
-
-
-@pytest.fixture
-def active_alice(app, client, outbox):
-    assert submit(client).status_code == 303
-    link = activation_page(client, [m for m in outbox() if m.kind == "activation_link"][0])
-    response = client.post(link, data={"password": PASSWORD, "password_confirm": PASSWORD,
-                                       "secret_question": "first_pet", "secret_answer": "Rex",
-                                       "csrf_token": csrf(client)})
-    assert response.status_code == 303
-
-
-def test_wrong_password(client, active_alice):
-    response = sign_in(client, password="Wrong-Horse-42x")
+def test_wrong_password(client, active_alice, auth):
+    response = auth.sign_in(password="Wrong-Horse-42x")
     assert response.status_code == 422
     assert "Wrong e-mail address or password, or account not activated yet." in response.get_data(as_text=True)
     assert client.get("/mon-compte").status_code == 302
 
 
-def test_unknown_address_gets_the_same_message(client):
-    response = sign_in(client, email="nobody@example.fr")
+def test_unknown_address_gets_the_same_message(client, auth):
+    response = auth.sign_in(email="nobody@example.fr")
     assert response.status_code == 422
     assert "Wrong e-mail address or password, or account not activated yet." in response.get_data(as_text=True)
 
 
-def test_inactive_account_cannot_sign_in(app, client, outbox):
+def test_inactive_account_cannot_sign_in(app, client, outbox, auth):
     assert submit(client).status_code == 303
     activation_page(client, outbox()[1])  # the account exists once the e-mailed link is opened
     with app.app_context(), db.connection_context():
         Account.update(password_hash=hash_password(PASSWORD)).execute()  # a password, but not active
-    response = sign_in(client)
+    response = auth.sign_in()
     assert response.status_code == 422
     assert "/connexion" in client.get("/mon-compte").headers["Location"]
 
 
-def test_success_lands_on_my_account_then_sign_out(app, client, active_alice, outbox):
+def test_success_lands_on_my_account_then_sign_out(app, client, active_alice, outbox, auth):
     # A second structure the account asked to join, still pending.
     other = app.test_client()
     assert submit(other, login_email="bob@example.fr", login_email_confirm="bob@example.fr",
@@ -66,7 +45,7 @@ def test_success_lands_on_my_account_then_sign_out(app, client, active_alice, ou
         alice = Account.get(Account.email == "alice@example.fr")
         AttachmentRequest.create(account=alice, structure=Structure.get(Structure.identifier == "1234567001"))
 
-    response = sign_in(client, email=" Alice@Example.fr ")
+    response = auth.sign_in(email=" Alice@Example.fr ")
     assert response.status_code == 303 and response.headers["Location"].endswith("/mon-compte")
     body = client.get("/mon-compte?lang=en").get_data(as_text=True)
     assert "My account" in body and "Alice Martin" in body and "alice@example.fr" in body
@@ -78,47 +57,28 @@ def test_success_lands_on_my_account_then_sign_out(app, client, active_alice, ou
             in cards)
     assert "Sign out" in body
 
-    response = client.post("/deconnexion", data={"csrf_token": csrf(client, "/mon-compte")})
+    response = auth.sign_out()
     assert response.status_code == 303
     assert "You are signed out." in client.get(response.headers["Location"]).get_data(as_text=True)
     assert client.get("/mon-compte").status_code == 302
 
 
-def test_sign_out_needs_csrf(client, active_alice):
-    assert sign_in(client).status_code == 303
+def test_sign_out_needs_csrf(client, active_alice, auth):
+    assert auth.sign_in().status_code == 303
     assert client.post("/deconnexion").status_code == 400
     assert client.get("/mon-compte").status_code == 200
-
-
-# --- Helpers the test_account_*.py files share ------------------------------------------------------
-
-
-def account(app, email="alice@example.fr"):
-    with app.app_context(), db.connection_context():
-        return Account.get(Account.email == email)
-
-
-def update_account(app, email="alice@example.fr", **values):
-    with app.app_context(), db.connection_context():
-        Account.update(**values).where(Account.email == email).execute()
-
-
-def signed_in(app, client, active_alice):
-    assert sign_in(client).status_code == 303
-    return client
 
 
 # --- "next", sessions ---------------------------------------------------------------------------------
 
 
-def test_my_account_asks_to_sign_in_then_comes_back(client, active_alice):
+def test_my_account_asks_to_sign_in_then_comes_back(client, active_alice, auth):
     response = client.get("/mon-compte/coordonnees")
     assert response.status_code == 302
     assert "/connexion?next=/mon-compte/coordonnees" in response.headers["Location"]
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert 'name="next" type="hidden" value="/mon-compte/coordonnees"' in page
-    response = client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
-                                               "next": "/mon-compte/coordonnees", "csrf_token": csrf(client)})
+    response = auth.sign_in(next="/mon-compte/coordonnees")
     assert response.status_code == 303 and response.headers["Location"] == "/mon-compte/coordonnees"
 
 
@@ -126,12 +86,11 @@ def test_my_account_asks_to_sign_in_then_comes_back(client, active_alice):
     "https://evil.example/", "//evil.example/x", "/\\evil.example", "http:/evil", "javascript:alert(1)",
     "evil", " /mon-compte",
 ])
-def test_next_never_leaves_the_site(client, active_alice, target):
+def test_next_never_leaves_the_site(client, active_alice, target, auth):
     page = client.get("/connexion", query_string={"next": target}).get_data(as_text=True)
     next_inputs = re.findall(r'<input[^>]*name="next"[^>]*>', page)
     assert next_inputs and not any("evil" in tag or "javascript" in tag for tag in next_inputs)
-    response = client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
-                                               "next": target, "csrf_token": csrf(client)})
+    response = auth.sign_in(next=target)
     assert response.status_code == 303 and response.headers["Location"] == "/mon-compte"
 
 
@@ -156,13 +115,8 @@ def test_sign_in_page_links_to_forgotten_password(client):
     assert 'href="/mot-de-passe-oublie"' in body and "Forgot your password?" in body
 
 
-def switch_language(client, path, lang):
-    """A click on the page's own language switch: the browser sends the page as Referer."""
-    return client.get(f"{path}?lang={lang}", headers={"Referer": f"http://localhost{path}", "Sec-Fetch-Site": "same-origin"})
-
-
-def test_a_language_switch_becomes_the_language_of_the_accounts_emails(app, client, active_alice):
-    assert sign_in(client).status_code == 303
+def test_a_language_switch_becomes_the_language_of_the_accounts_emails(app, client, active_alice, auth):
+    assert auth.sign_in().status_code == 303
     switch_language(client, "/mon-compte", "en")
     assert account(app).locale == "en"
     switch_language(client, "/mon-compte", "fr")

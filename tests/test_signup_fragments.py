@@ -3,18 +3,17 @@ import html
 import re
 
 import pytest
+from factories import HX, csrf
 
 from webapp.extensions import db
 from webapp.models import Structure
 
-HX = {"HX-Request": "true"}
-
 
 @pytest.fixture
-def post_fragment(client, csrf_token):
+def post_fragment(client):
     """POST to a fragment URL as htmx does, with the page in English."""
     client.get("/?lang=en")
-    token = csrf_token()
+    token = csrf(client, "/")
 
     def post(url, data, htmx=True):
         headers = dict(HX, **{"X-CSRFToken": token}) if htmx else {"X-CSRFToken": token}

@@ -1,16 +1,13 @@
 """The link of a held sign-up: a second sign-up with someone's address leaves theirs untouched, the owner
 of the mailbox decides which link to open, lost and expired links, and what a held sign-up keeps."""
-import re
 from datetime import timedelta
 
-from test_signup_submit import activation_page, activation_path, rows, submit
-from test_structures_attachments import make_structure
+from factories import activate, activation_page, activation_path, csrf, make_structure, rows, submit
 
 from webapp.extensions import db
 from webapp.models import Account, AccountToken, AttachmentRequest, Membership, OutboxMessage, Structure, utcnow
 from webapp.signup.models import HeldSignup
 
-PASSWORD = "Correct-Horse-42x"
 RIDET = {"identifier_type": "RIDET", "identifier": "1234567001", "country": "NC", "postcode": "98800",
          "company_name": "NOUMEA PECHE"}
 
@@ -18,16 +15,6 @@ RIDET = {"identifier_type": "RIDET", "identifier": "1234567001", "country": "NC"
 def links(app, email="alice@example.fr"):
     """The sign-up e-mails with a link to `email`, oldest first."""
     return rows(app, OutboxMessage, (OutboxMessage.kind == "activation_link") & (OutboxMessage.recipient == email))
-
-
-def csrf(client):
-    page = client.get("/?lang=en").get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def activate(client, path):
-    return client.post(path, data={"password": PASSWORD, "password_confirm": PASSWORD, "secret_question": "first_pet",
-                                   "secret_answer": "Rex", "csrf_token": csrf(client)})
 
 
 def age(app, **fields):
@@ -135,7 +122,7 @@ def test_held_sign_ups_are_deleted_after_a_week(app, client):
 
 
 def test_a_structure_gone_before_the_link_is_opened(app, client):
-    structure = make_structure(app, "GONE1", "GONE INC")
+    structure = make_structure(app, "GONE INC", "GONE1", "HORS_UE", country="US")
     assert submit(client, identifier_type="HORS_UE", identifier="GONE1", country="US", company_name="").status_code == 303
     with app.app_context(), db.connection_context():
         Structure.delete().where(Structure.id == structure).execute()

@@ -4,9 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from smtp_fixtures import smtp_server  # noqa: F401  (a pytest fixture)
-from test_signup_submit import open_page, rows, signup_data, submit
-from test_structures_attachments import add_member, make_account, make_structure, sign_in
+from factories import add_member, make_account, make_structure, open_page, rows, signup_data, submit
 
 from webapp.extensions import db
 from webapp.models import Account, AttachmentRequest, Membership, OutboxMessage, Role, Structure, utcnow
@@ -106,11 +104,11 @@ def test_a_new_identifier_gives_the_same_answer_and_leaves_no_trace_whatever_the
     assert "http://portal.test/connexion" in notice.body_text and "/activation/" not in notice.body_text
 
 
-def test_an_existing_structure_gives_the_same_answer_and_its_managers_see_nothing(app, addresses):
-    structure = make_structure(app, "PROBE42", "PROBE INC")
+def test_an_existing_structure_gives_the_same_answer_and_its_managers_see_nothing(app, addresses, auth):
+    structure = make_structure(app, "PROBE INC", "PROBE42", "HORS_UE", country="US")
     manager = make_account(app, "manager@example.fr", first_name="Manon")
     add_member(app, manager, structure, Role.PRINCIPAL_MANAGER)
-    manager_browser = sign_in(app, app.test_client(), "manager@example.fr")
+    manager_browser = auth.browser("manager@example.fr")
     requests_page = f"/structures/{structure}/demandes?lang=en"
     before = normalise(manager_browser.get(requests_page).get_data(as_text=True))
     before_account = normalise(manager_browser.get("/mon-compte?lang=en").get_data(as_text=True))

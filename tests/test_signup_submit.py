@@ -1,89 +1,22 @@
 """Submitting the sign-up page: validation, what is held, the e-mails, opening the link, JS-off actions."""
 import re
-from urllib.parse import urlsplit
 
 import pytest
-from smtp_fixtures import smtp_server  # noqa: F401  (a pytest fixture)
+from factories import (
+    CAPTCHA,
+    activation_page,
+    activation_path,
+    confirm,
+    error_summary,
+    open_page,
+    rows,
+    signup_data,
+    submit,
+    value,
+)
 
-from webapp.extensions import db
-from webapp.models import Account, AccountToken, AttachmentRequest, Membership, OutboxMessage, Role, Structure
+from webapp.models import Account, AccountToken, AttachmentRequest, Membership, Role, Structure
 from webapp.signup.models import HeldSignup
-
-CAPTCHA = re.compile(r'name="captcha_id" value="([^"]+)"')
-
-
-def open_page(client):
-    """Load the sign-up page in English; returns (csrf token, captcha id)."""
-    page = client.get("/inscription?lang=en").get_data(as_text=True)
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-    return token, CAPTCHA.search(page).group(1)
-
-
-def signup_data(**changes):
-    data = {
-        "login_email": "alice@example.fr", "login_email_confirm": "alice@example.fr",
-        "first_name": "Alice", "last_name": "Martin", "phone": "01 23 45 67 89", "contact_email": "",
-        "accept_terms": "y", "identifier_type": "SIRET", "identifier": "90110001600012",
-        "structure_type": "company", "company_name": "ATELIERS DU LAMPADAIRE BLEU",
-        "address_line": "12 BIS AVENUE DES LILAS", "postcode": "75012", "city": "PARIS", "country": "FR",
-        "features_shown": "1", "feature_payment_requests": "y",
-        "captcha_answer": "PASSED", "action": "create",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value is not None}
-
-
-def submit(client, **changes):
-    """Post the form like a browser; closing the answer runs what the portal does once it has left."""
-    token, captcha_id = open_page(client)
-    response = client.post("/inscription", data=dict(signup_data(**changes), csrf_token=token, captcha_id=captcha_id))
-    response.close()
-    return response
-
-
-def rows(app, model, *where):
-    with app.app_context(), db.connection_context():
-        query = model.select()
-        return list(query.where(*where) if where else query)
-
-
-def summary_links(body):
-    return dict(re.findall(r'<li><a href="#([^"]+)">[^<]*?: ([^<]*)</a></li>', body))
-
-
-def value(body, name):
-    tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', body)
-    found = re.search(r'value="([^"]*)"', tag.group(0)) if tag else None
-    return found.group(1) if found else None
-
-
-def activation_path(message):
-    """The path of the link in an e-mail: a sign-up's (/inscription/activation/...) or an account's."""
-    return re.search(r"http://portal\.test((?:/inscription)?/activation/\S+)", message.body_text).group(1)
-
-
-def activation_page(client, message):
-    """The account's activation page an e-mailed link leads to; a sign-up's link is opened first
-    (opening it creates the account and its structure)."""
-    path = activation_path(message)
-    if not path.startswith("/inscription/"):
-        return path
-    response = client.get(path)
-    assert response.status_code == 303, response.get_data(as_text=True)[:500]
-    return urlsplit(response.headers["Location"]).path
-
-
-def latest_link(app, email="alice@example.fr"):
-    """The link of the newest sign-up e-mail to `email`."""
-    [message] = rows(app, OutboxMessage, (OutboxMessage.kind == "activation_link") & (OutboxMessage.recipient == email))[-1:]
-    return activation_path(message)
-
-
-def confirm(app, client, email="alice@example.fr"):
-    """Open the newest sign-up link of `email`, as its owner; returns the answer."""
-    response = client.get(latest_link(app, email))
-    assert response.status_code in (200, 303), response.status_code
-    return response
 
 
 def test_success_holds_the_form_and_the_link_creates_account_structure_and_membership(app, client, outbox):
@@ -158,7 +91,7 @@ def test_errors_keep_every_value_and_link_each_field(app, client):
     assert response.status_code == 422
     body = response.get_data(as_text=True)
     assert "<title>Error:" in body
-    links = summary_links(body)
+    links = error_summary(body)
     assert links == {
         "login_email_confirm": "The two addresses differ: type the same login e-mail address twice.",
         "phone": "This phone number is not valid: check the number of digits and the country code.",
@@ -180,7 +113,7 @@ def test_errors_keep_every_value_and_link_each_field(app, client):
 
 def test_invalid_login_email(client):
     body = submit(client, login_email="alice@", login_email_confirm="alice@").get_data(as_text=True)
-    assert summary_links(body)["login_email"] == "Enter an e-mail address in the form name@example.fr."
+    assert error_summary(body)["login_email"] == "Enter an e-mail address in the form name@example.fr."
 
 
 @pytest.mark.parametrize(
@@ -202,13 +135,13 @@ def test_required_fields_per_type(app, client, changes, missing):
         assert rows(app, Structure)[0].structure_type == "company"
         return
     assert response.status_code == 422
-    assert set(summary_links(response.get_data(as_text=True))) == missing
+    assert set(error_summary(response.get_data(as_text=True))) == missing
     assert rows(app, HeldSignup) == []
 
 
 def test_siret_must_exist_and_be_open(client):
     body = submit(client, identifier="90110002400024").get_data(as_text=True)
-    assert "This establishment is closed" in summary_links(body)["identifier"]
+    assert "This establishment is closed" in error_summary(body)["identifier"]
 
 
 @pytest.mark.parametrize(
@@ -224,7 +157,7 @@ def test_siret_must_exist_and_be_open(client):
 def test_forged_values_get_a_clear_message(app, client, changes, field, message):
     response = submit(client, **changes)
     assert response.status_code == 422
-    assert summary_links(response.get_data(as_text=True))[field] == message
+    assert error_summary(response.get_data(as_text=True))[field] == message
     assert rows(app, HeldSignup) == []
 
 
@@ -259,7 +192,7 @@ def test_wrong_captcha_gives_a_new_image_and_keeps_values(app, client):
                                                       csrf_token=token, captcha_id=captcha_id))
     assert response.status_code == 422
     body = response.get_data(as_text=True)
-    assert summary_links(body)["captcha_answer"].startswith("The characters typed do not match the image")
+    assert error_summary(body)["captcha_answer"].startswith("The characters typed do not match the image")
     new_id = CAPTCHA.search(body).group(1)
     assert new_id != captcha_id
     assert value(body, "first_name") == "Zoé"

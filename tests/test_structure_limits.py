@@ -4,22 +4,20 @@ import html
 from datetime import timedelta
 
 import pytest
-from test_new_structure import create_data, value
-from test_races import race
-from test_workspaces import join, make_account, make_structure, post, query, sign_in, token
+from factories import add_member, create_data, csrf, make_account, make_structure, post, query, race, value
 
 from webapp.models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent
 
 
 @pytest.fixture
-def dave(app, client):
+def dave(app, client, auth):
     """dave is signed in and belongs to nothing; twelve RIDET structures exist, managed by owen."""
     ids = dict(dave=make_account(app, "dave@example.fr"), owen=make_account(app, "owen@example.fr"))
     ids["ridets"] = [make_structure(app, f"CALEDONIE {i}", f"1234567{i:03d}", identifier_type="RIDET", country="NC")
                      for i in range(12)]
     for structure_id in ids["ridets"]:
-        join(app, ids["owen"], structure_id, Role.PRINCIPAL_MANAGER)
-    sign_in(client, app, ids["dave"])
+        add_member(app, ids["owen"], structure_id, Role.PRINCIPAL_MANAGER)
+    assert auth.sign_in("dave@example.fr").status_code == 303
     return ids
 
 
@@ -132,50 +130,48 @@ def test_the_reported_flood_of_requests_stops_at_the_cap(app, client, dave):
     assert len(requests_of(app, dave["dave"])) == 10
 
 
-def signed_in_clients(app, account_id, count):
-    clients = [app.test_client() for _ in range(count)]
-    for client in clients:
-        sign_in(client, app, account_id)
-    return clients
+def signed_in_clients(auth, count):
+    """`count` browsers in which dave has signed in."""
+    return [auth.browser("dave@example.fr") for _ in range(count)]
 
 
-def test_twenty_five_simultaneous_creations_make_ten(app, dave):
+def test_twenty_five_simultaneous_creations_make_ten(app, dave, auth):
     def creating(client, i):
         def prepare():
-            data = dict(new_company(f"RAFALE {i} SAS"), csrf_token=token(client))
+            data = dict(new_company(f"RAFALE {i} SAS"), csrf_token=csrf(client, "/annuaire"))
             return lambda: client.post("/structures/nouvelle", data=data)
         return prepare
 
-    clients = signed_in_clients(app, dave["dave"], 25)
+    clients = signed_in_clients(auth, 25)
     responses = race([creating(client, i) for i, client in enumerate(clients)])
     assert sorted(r.status_code for r in responses) == [303] * 10 + [429] * 15
     assert created_by(app, dave["dave"]) == 10
     assert query(app, lambda: Structure.select().where(Structure.company_name.startswith("RAFALE")).count()) == 10
 
 
-def test_simultaneous_requests_to_twelve_structures_leave_ten_pending(app, dave):
+def test_simultaneous_requests_to_twelve_structures_leave_ten_pending(app, dave, auth):
     def attaching(client, i):
         def prepare():
             data = {"identifier_type": "RIDET", "identifier": f"1234567{i:03d}", "action": "attach",
-                    "csrf_token": token(client)}
+                    "csrf_token": csrf(client, "/annuaire")}
             return lambda: client.post("/structures/rattachement", data=data)
         return prepare
 
-    clients = signed_in_clients(app, dave["dave"], 12)
+    clients = signed_in_clients(auth, 12)
     responses = race([attaching(client, i) for i, client in enumerate(clients)])
     assert sorted(r.status_code for r in responses) == [303] * 10 + [422] * 2
     assert len(requests_of(app, dave["dave"])) == 10
 
 
-def test_simultaneous_requests_to_one_structure_make_one(app, dave):
+def test_simultaneous_requests_to_one_structure_make_one(app, dave, auth):
     def attaching(client):
         def prepare():
             data = {"identifier_type": "RIDET", "identifier": "1234567000", "action": "attach",
-                    "csrf_token": token(client)}
+                    "csrf_token": csrf(client, "/annuaire")}
             return lambda: client.post("/structures/rattachement", data=data)
         return prepare
 
-    responses = race([attaching(client) for client in signed_in_clients(app, dave["dave"], 8)])
+    responses = race([attaching(client) for client in signed_in_clients(auth, 8)])
     assert [r.status_code for r in responses] == [303] * 8
     [request] = requests_of(app, dave["dave"])
     assert request.structure_id == dave["ridets"][0] and request.status == AttachmentStatus.PENDING

@@ -1,7 +1,6 @@
 """Portal administrators: the grant/revoke commands, structures without a manager, naming a principal."""
 import pytest
-from test_signup_submit import rows
-from test_structures_attachments import add_member, csrf, get, make_account, make_structure, sign_in
+from factories import add_member, csrf, get, make_account, make_structure, rows
 
 from webapp.models import Account, Membership, Role, StructureEvent
 
@@ -9,7 +8,8 @@ from webapp.models import Account, Membership, Role, StructureEvent
 @pytest.fixture
 def portal(app, runner):
     """Structure A has lost its managers (only uma, a user, is left); B is managed by bob; ada is admin."""
-    ids = {"A": make_structure(app, "AAA111", "ALPHA SARL"), "B": make_structure(app, "BBB222", "BETA SA")}
+    ids = {"A": make_structure(app, "ALPHA SARL", "AAA111", "HORS_UE", country="US"),
+           "B": make_structure(app, "BETA SA", "BBB222", "HORS_UE", country="US")}
     ids["uma"] = make_account(app, "uma@example.fr", first_name="Uma")
     ids["uma_m"] = add_member(app, ids["uma"], ids["A"], Role.USER)
     ids["bob"] = make_account(app, "bob@example.fr", first_name="Bob")
@@ -28,14 +28,14 @@ def test_grant_and_revoke_commands(app, runner, portal):
     assert result.exit_code != 0 and "no account uses the address nobody@example.fr" in result.output
 
 
-def test_admin_page_lists_structures_without_manager(app, client, portal):
-    sign_in(app, client, "ada@example.fr")
+def test_admin_page_lists_structures_without_manager(app, client, portal, auth):
+    assert auth.sign_in("ada@example.fr").status_code == 303
     page = client.get("/administration/structures").get_data(as_text=True)
     assert "ALPHA SARL" in page and "BETA SA" not in page
 
 
-def test_admin_searches_by_identifier(app, client, portal):
-    sign_in(app, client, "ada@example.fr")
+def test_admin_searches_by_identifier(app, client, portal, auth):
+    assert auth.sign_in("ada@example.fr").status_code == 303
     page = client.get("/administration/structures?q=bbb 222").get_data(as_text=True)
     assert f'/administration/structures/{portal["B"]}' in page
     fragment = client.get("/administration/structures?q=ZZZ", headers={"HX-Request": "true"})
@@ -43,8 +43,8 @@ def test_admin_searches_by_identifier(app, client, portal):
     assert "<html" not in body and "No structure has this identifier." in body and "HX-Request" in fragment.headers["Vary"]
 
 
-def test_admin_names_a_member_principal_manager(app, client, portal):
-    sign_in(app, client, "ada@example.fr")
+def test_admin_names_a_member_principal_manager(app, client, portal, auth):
+    assert auth.sign_in("ada@example.fr").status_code == 303
     response = client.post(f"/administration/structures/{portal['A']}",
                            data={"member": str(portal["uma_m"]), "csrf_token": csrf(client)})
     assert response.status_code == 303
@@ -55,9 +55,9 @@ def test_admin_names_a_member_principal_manager(app, client, portal):
     assert f'/administration/structures/{portal["A"]}"' not in client.get("/administration/structures").get_data(as_text=True)
 
 
-def test_admin_names_an_active_account_by_email(app, client, portal):
+def test_admin_names_an_active_account_by_email(app, client, portal, auth):
     carl = make_account(app, "carl@example.fr")
-    sign_in(app, client, "ada@example.fr")
+    assert auth.sign_in("ada@example.fr").status_code == 303
     response = client.post(f"/administration/structures/{portal['A']}",
                            data={"member": "", "email": "Carl@Example.fr", "csrf_token": csrf(client)})
     assert response.status_code == 303
@@ -71,17 +71,17 @@ def test_admin_names_an_active_account_by_email(app, client, portal):
     ({"member": "999"}, "member", "Choose a member from the list."),
     ({"member": "abc"}, "member", "Choose a member from the list."),
 ])
-def test_appoint_errors_name_the_field(app, client, portal, data, field, message):
+def test_appoint_errors_name_the_field(app, client, portal, data, field, message, auth):
     make_account(app, "ghost@example.fr", active=False)
-    sign_in(app, client, "ada@example.fr")
+    assert auth.sign_in("ada@example.fr").status_code == 303
     response = client.post(f"/administration/structures/{portal['A']}", data=dict(data, csrf_token=csrf(client)))
     body = response.get_data(as_text=True)
     assert response.status_code == 422 and message in body and f'href="#{field}"' in body
     assert rows(app, StructureEvent) == []
 
 
-def test_member_of_another_structure_cannot_be_picked_by_id(app, client, portal):
-    sign_in(app, client, "ada@example.fr")
+def test_member_of_another_structure_cannot_be_picked_by_id(app, client, portal, auth):
+    assert auth.sign_in("ada@example.fr").status_code == 303
     bob_membership = rows(app, Membership, Membership.account == portal["bob"])[0]
     response = client.post(f"/administration/structures/{portal['A']}",
                            data={"member": str(bob_membership.id), "csrf_token": csrf(client)})
@@ -89,15 +89,15 @@ def test_member_of_another_structure_cannot_be_picked_by_id(app, client, portal)
     assert rows(app, Membership, Membership.structure == portal["A"], Membership.account == portal["bob"]) == []
 
 
-def test_non_admins_get_403(app, client, portal):
-    sign_in(app, client, "bob@example.fr")
+def test_non_admins_get_403(app, client, portal, auth):
+    assert auth.sign_in("bob@example.fr").status_code == 303
     assert client.get("/administration/structures").status_code == 403
     assert client.get(f"/administration/structures/{portal['A']}").status_code == 403
     response = client.post(f"/administration/structures/{portal['A']}", data={"email": "bob@example.fr", "csrf_token": csrf(client)})
     assert response.status_code == 403 and rows(app, StructureEvent) == []
 
 
-def test_anonymous_is_sent_to_sign_in_and_unknown_structure_is_404(app, client, portal):
+def test_anonymous_is_sent_to_sign_in_and_unknown_structure_is_404(app, client, portal, auth):
     assert client.get("/administration/structures").status_code == 302
-    sign_in(app, client, "ada@example.fr")
+    assert auth.sign_in("ada@example.fr").status_code == 303
     assert client.get("/administration/structures/9999").status_code == 404

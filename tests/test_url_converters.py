@@ -1,8 +1,6 @@
 """Ids of 2**63 or more: every `<int:...>` route answers 404, never 500, and form ids are checked."""
 import pytest
-from test_structures_attachments import decide, world  # noqa: F401  (world: a pytest fixture)
-from test_structures_attachments import sign_in as sign_in_with_password
-from test_workspaces import join, make_account, make_structure, sign_in, token
+from factories import add_member, csrf, decide, make_account, make_structure
 from werkzeug.routing import IntegerConverter
 
 from webapp.extensions import db
@@ -30,16 +28,16 @@ def path_for(rule, number):
 
 
 @pytest.fixture
-def signed_in_admin(app, client):
+def signed_in_admin(app, client, auth):
     admin = make_account(app, "root@example.fr", is_admin=True)
     structure = make_structure(app, "ATELIER", "90110001600012")
-    join(app, admin, structure, Role.PRINCIPAL_MANAGER)
-    sign_in(client, app, admin)
+    add_member(app, admin, structure, Role.PRINCIPAL_MANAGER)
+    assert auth.sign_in("root@example.fr").status_code == 303
     return client
 
 
 def request_each(client, rule, methods, number):
-    headers = {"X-CSRFToken": token(client)}
+    headers = {"X-CSRFToken": csrf(client, "/annuaire")}
     for method in methods:
         for htmx in (False, True):
             extra = {"HX-Request": "true"} if htmx else {}
@@ -100,11 +98,11 @@ def test_parse_id(value, expected):
 
 
 @pytest.mark.parametrize("value", [*TOO_LARGE, "-1", "²", "0"], ids=["2**63", "10**30", "5000 digits", "-1", "²", "0"])
-def test_bulk_decisions_with_an_impossible_id_decide_nothing(app, client, world, value):
-    sign_in_with_password(app, client, "ann@example.fr")
+def test_bulk_decisions_with_an_impossible_id_decide_nothing(app, client, requests_world, value, auth):
+    assert auth.sign_in("ann@example.fr").status_code == 303
     for data in ({"single": f"approve:{value}"},
-                 {"action": "approve", "request_id": [str(world["carl_r"]), value]}):
-        response = decide(client, world["A"], **data)
+                 {"action": "approve", "request_id": [str(requests_world["carl_r"]), value]}):
+        response = decide(client, requests_world["A"], **data)
         assert response.status_code == 404
     with app.app_context(), db.connection_context():
-        assert AttachmentRequest.get_by_id(world["carl_r"]).status == "pending"
+        assert AttachmentRequest.get_by_id(requests_world["carl_r"]).status == "pending"

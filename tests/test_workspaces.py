@@ -1,88 +1,11 @@
-"""Mes espaces de travail: offered workspaces (managers), opened workspaces (members), features, rights.
-
-The helpers at the top (people, structures, signing in) are shared with the other tests of the
-signed-in user's pages: test_structure_profile, test_new_structure, test_structure_directory.
-"""
+"""Mes espaces de travail: offered workspaces (managers), opened workspaces (members), features, rights."""
 import re
 
 import pytest
+from factories import fragment, make_account, post, query
 
-from webapp.account.sessions import SESSION_KEY
-from webapp.account.sign_in_sessions import open_session
-from webapp.extensions import db
-from webapp.models import Account, Membership, OpenedWorkspace, Role, Structure, StructureEvent, StructureWorkspace, utcnow
+from webapp.models import Membership, OpenedWorkspace, Structure, StructureEvent, StructureWorkspace
 from webapp.structures.workspaces.service import opened_codes
-
-HX = {"HX-Request": "true"}
-
-
-def make_account(app, email, is_admin=False):
-    with app.app_context(), db.connection_context():
-        return Account.create(
-            email=email, first_name=email.split("@")[0].title(), last_name="Test", contact_email=email,
-            terms_accepted_at=utcnow(), is_active=True, password_hash="x", is_admin=is_admin, locale="en",
-        ).id
-
-
-def make_structure(app, name, identifier, identifier_type="SIRET", **values):
-    defaults = dict(company_name=name, structure_type="company", address_line="1 RUE DES TESTS",
-                    postcode="75001", city="PARIS", country="FR")
-    defaults.update(values)
-    with app.app_context(), db.connection_context():
-        return Structure.create(identifier_type=identifier_type, identifier=identifier, **defaults).id
-
-
-def join(app, account_id, structure_id, role=Role.USER):
-    with app.app_context(), db.connection_context():
-        return Membership.create(account=account_id, structure=structure_id, role=role).id
-
-
-def sign_in(client, app, account_id):
-    """A session row on the server and its token in the cookie, as a real sign-in leaves them."""
-    with app.app_context(), db.connection_context():
-        token = open_session(Account.get_by_id(account_id), client.environ_base["HTTP_USER_AGENT"])
-    with client.session_transaction() as session:
-        session.update({SESSION_KEY: token, "lang": "en"})
-
-
-def token(client):
-    page = client.get("/annuaire").get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def post(client, url, data=None, htmx=False):
-    headers = {"X-CSRFToken": token(client)}
-    if htmx:
-        headers.update(HX)
-    return client.post(url, data=data or {}, headers=headers)
-
-
-def fragment(response, status=200):
-    body = response.get_data(as_text=True)
-    assert response.status_code == status, body[:500]
-    assert "<html" not in body
-    assert "HX-Request" in response.headers["Vary"]
-    return body
-
-
-def query(app, fn):
-    with app.app_context(), db.connection_context():
-        return fn()
-
-
-@pytest.fixture
-def world(app):
-    """Alice manages A, Bob is a user of A, Carol manages B."""
-    ids = dict(
-        alice=make_account(app, "alice@example.fr"), bob=make_account(app, "bob@example.fr"),
-        carol=make_account(app, "carol@example.fr"),
-        A=make_structure(app, "ATELIERS A", "90110001600012"),
-        B=make_structure(app, "BOULANGERIE B", "90110002400016"),
-    )
-    ids["alice_m"] = join(app, ids["alice"], ids["A"], Role.PRINCIPAL_MANAGER)
-    ids["bob_m"] = join(app, ids["bob"], ids["A"])
-    ids["carol_m"] = join(app, ids["carol"], ids["B"], Role.PRINCIPAL_MANAGER)
-    return ids
 
 
 def radio_checked(body, name, code, value):
@@ -94,9 +17,9 @@ def opened(app, membership_id):
     return query(app, lambda: opened_codes(Membership.get_by_id(membership_id)))
 
 
-def test_page_lists_the_six_workspaces_with_the_two_defaults_open(app, client, world):
-    sign_in(client, app, world["bob"])
-    body = client.get(f"/structures/{world['A']}/espaces-de-travail").get_data(as_text=True)
+def test_page_lists_the_six_workspaces_with_the_two_defaults_open(app, client, members_world, auth):
+    assert auth.sign_in("bob@example.fr").status_code == 303
+    body = client.get(f"/structures/{members_world['A']}/espaces-de-travail").get_data(as_text=True)
     for label in ("Requests sent", "Invoices sent", "Commitments", "Works invoices",
                   "Legal costs statements", "EDI and API connections"):
         assert label in body
@@ -108,47 +31,47 @@ def test_page_lists_the_six_workspaces_with_the_two_defaults_open(app, client, w
     assert query(app, lambda: OpenedWorkspace.select().count()) == 0, "reading writes nothing"
 
 
-def test_manager_sees_the_offered_toggles(app, client, world):
-    sign_in(client, app, world["alice"])
-    body = client.get(f"/structures/{world['A']}/espaces-de-travail").get_data(as_text=True)
+def test_manager_sees_the_offered_toggles(app, client, members_world, auth):
+    assert auth.sign_in("alice@example.fr").status_code == 303
+    body = client.get(f"/structures/{members_world['A']}/espaces-de-travail").get_data(as_text=True)
     assert radio_checked(body, "offered", "engagements", "yes")
     assert 'name="feature_dume"' in body
 
 
-def test_opening_a_workspace_with_htmx_swaps_only_its_row(app, client, world):
-    sign_in(client, app, world["bob"])
-    url = f"/structures/{world['A']}/espaces-de-travail/engagements/ouverture"
+def test_opening_a_workspace_with_htmx_swaps_only_its_row(app, client, members_world, auth):
+    assert auth.sign_in("bob@example.fr").status_code == 303
+    url = f"/structures/{members_world['A']}/espaces-de-travail/engagements/ouverture"
     body = fragment(post(client, url, {"opened": "yes"}, htmx=True))
     assert body.lstrip().startswith('<li class="workspace" id="workspace-engagements">')
     assert radio_checked(body, "opened", "engagements", "yes")
     assert re.search(r'<div id="live-region" hx-swap-oob="innerHTML">The workspace “Commitments” is open.</div>', body)
-    assert opened(app, world["bob_m"]) == {"sollicitations_emises", "factures_emises", "engagements"}
+    assert opened(app, members_world["bob_m"]) == {"sollicitations_emises", "factures_emises", "engagements"}
 
 
-def test_closing_every_workspace_is_remembered(app, client, world):
-    sign_in(client, app, world["bob"])
+def test_closing_every_workspace_is_remembered(app, client, members_world, auth):
+    assert auth.sign_in("bob@example.fr").status_code == 303
     for code in ("sollicitations_emises", "factures_emises"):
-        post(client, f"/structures/{world['A']}/espaces-de-travail/{code}/ouverture", {"opened": "no"}, htmx=True)
-    assert opened(app, world["bob_m"]) == set()
-    body = client.get(f"/structures/{world['A']}/espaces-de-travail").get_data(as_text=True)
+        post(client, f"/structures/{members_world['A']}/espaces-de-travail/{code}/ouverture", {"opened": "no"}, htmx=True)
+    assert opened(app, members_world["bob_m"]) == set()
+    body = client.get(f"/structures/{members_world['A']}/espaces-de-travail").get_data(as_text=True)
     assert radio_checked(body, "opened", "factures_emises", "no")
-    assert opened(app, world["alice_m"]) == {"sollicitations_emises", "factures_emises"}, "others keep theirs"
+    assert opened(app, members_world["alice_m"]) == {"sollicitations_emises", "factures_emises"}, "others keep theirs"
 
 
-def test_toggle_works_without_javascript(app, client, world):
-    sign_in(client, app, world["bob"])
-    response = post(client, f"/structures/{world['A']}/espaces-de-travail/factures_travaux/ouverture", {"opened": "yes"})
+def test_toggle_works_without_javascript(app, client, members_world, auth):
+    assert auth.sign_in("bob@example.fr").status_code == 303
+    response = post(client, f"/structures/{members_world['A']}/espaces-de-travail/factures_travaux/ouverture", {"opened": "yes"})
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/structures/{world['A']}/espaces-de-travail#workspace-factures_travaux")
+    assert response.headers["Location"].endswith(f"/structures/{members_world['A']}/espaces-de-travail#workspace-factures_travaux")
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The workspace “Works invoices” is open." in page
     assert radio_checked(page, "opened", "factures_travaux", "yes")
     assert re.search(r'<button type="submit" class="button button--secondary nojs-only">Save', page)
 
 
-def test_manager_withdraws_a_workspace_and_users_cannot_open_it(app, client, world):
-    sign_in(client, app, world["alice"])
-    body = fragment(post(client, f"/structures/{world['A']}/espaces-de-travail/engagements/offre",
+def test_manager_withdraws_a_workspace_and_users_cannot_open_it(app, client, members_world, auth):
+    assert auth.sign_in("alice@example.fr").status_code == 303
+    body = fragment(post(client, f"/structures/{members_world['A']}/espaces-de-travail/engagements/offre",
                          {"offered": "no"}, htmx=True))
     assert radio_checked(body, "offered", "engagements", "no")
     assert "The structure does not offer this workspace." in body
@@ -156,37 +79,37 @@ def test_manager_withdraws_a_workspace_and_users_cannot_open_it(app, client, wor
     assert (row.code, row.offered) == ("engagements", False)
     assert query(app, lambda: StructureEvent.get().action) == "workspace_withdrawn"
 
-    sign_in(client, app, world["bob"])
-    page = client.get(f"/structures/{world['A']}/espaces-de-travail").get_data(as_text=True)
+    assert auth.sign_in("bob@example.fr").status_code == 303
+    page = client.get(f"/structures/{members_world['A']}/espaces-de-travail").get_data(as_text=True)
     assert 'id="opened-engagements-yes"' not in page
-    response = post(client, f"/structures/{world['A']}/espaces-de-travail/engagements/ouverture",
+    response = post(client, f"/structures/{members_world['A']}/espaces-de-travail/engagements/ouverture",
                     {"opened": "yes"}, htmx=True)
     assert "does not offer the workspace" in fragment(response, 422)
-    assert "engagements" not in opened(app, world["bob_m"])
+    assert "engagements" not in opened(app, members_world["bob_m"])
 
 
-def test_withdrawn_default_is_not_open(app, client, world):
-    sign_in(client, app, world["alice"])
-    post(client, f"/structures/{world['A']}/espaces-de-travail/factures_emises/offre", {"offered": "no"})
-    sign_in(client, app, world["bob"])
-    page = client.get(f"/structures/{world['A']}/espaces-de-travail").get_data(as_text=True)
+def test_withdrawn_default_is_not_open(app, client, members_world, auth):
+    assert auth.sign_in("alice@example.fr").status_code == 303
+    post(client, f"/structures/{members_world['A']}/espaces-de-travail/factures_emises/offre", {"offered": "no"})
+    assert auth.sign_in("bob@example.fr").status_code == 303
+    page = client.get(f"/structures/{members_world['A']}/espaces-de-travail").get_data(as_text=True)
     assert not radio_checked(page, "opened", "factures_emises", "yes")
 
 
-def test_manager_edits_features(app, client, world):
-    sign_in(client, app, world["alice"])
-    body = fragment(post(client, f"/structures/{world['A']}/fonctionnalites", {"feature_dume": "y"}, htmx=True))
+def test_manager_edits_features(app, client, members_world, auth):
+    assert auth.sign_in("alice@example.fr").status_code == 303
+    body = fragment(post(client, f"/structures/{members_world['A']}/fonctionnalites", {"feature_dume": "y"}, htmx=True))
     assert body.lstrip().startswith('<section id="features"')
     assert "The features are saved." in body
-    structure = query(app, lambda: Structure.get_by_id(world["A"]))
+    structure = query(app, lambda: Structure.get_by_id(members_world["A"]))
     assert structure.feature_dume and not structure.feature_payment_requests
 
 
-def test_features_without_javascript(app, client, world):
-    sign_in(client, app, world["alice"])
-    response = post(client, f"/structures/{world['A']}/fonctionnalites", {"feature_payment_requests": "y"})
+def test_features_without_javascript(app, client, members_world, auth):
+    assert auth.sign_in("alice@example.fr").status_code == 303
+    response = post(client, f"/structures/{members_world['A']}/fonctionnalites", {"feature_payment_requests": "y"})
     assert response.status_code == 303
-    structure = query(app, lambda: Structure.get_by_id(world["A"]))
+    structure = query(app, lambda: Structure.get_by_id(members_world["A"]))
     assert structure.feature_payment_requests and not structure.feature_dume
 
 
@@ -197,19 +120,19 @@ def test_features_without_javascript(app, client, world):
     ("carol", "/structures/{A}/espaces-de-travail/engagements/ouverture", {"opened": "yes"}),
     ("carol", "/structures/{A}/fonctionnalites", {"feature_dume": "y"}),
 ])
-def test_forbidden_actions_answer_403_and_change_nothing(app, client, world, who, url, data):
-    sign_in(client, app, world[who])
-    response = post(client, url.format(**world), data)
+def test_forbidden_actions_answer_403_and_change_nothing(app, client, members_world, who, url, data, auth):
+    assert auth.sign_in(f"{who}@example.fr").status_code == 303
+    response = post(client, url.format(**members_world), data)
     assert response.status_code == 403
     assert "Access denied" in response.get_data(as_text=True)
-    structure = query(app, lambda: Structure.get_by_id(world["A"]))
+    structure = query(app, lambda: Structure.get_by_id(members_world["A"]))
     assert structure.feature_payment_requests and not structure.feature_dume
     assert query(app, lambda: StructureWorkspace.select().count() + OpenedWorkspace.select().count()) == 0
 
 
-def test_other_structure_page_is_forbidden_and_unknown_is_404(app, client, world):
-    sign_in(client, app, world["carol"])
-    assert client.get(f"/structures/{world['A']}/espaces-de-travail").status_code == 403
+def test_other_structure_page_is_forbidden_and_unknown_is_404(app, client, members_world, auth):
+    assert auth.sign_in("carol@example.fr").status_code == 303
+    assert client.get(f"/structures/{members_world['A']}/espaces-de-travail").status_code == 403
     assert client.get("/structures/999/espaces-de-travail").status_code == 404
 
 
@@ -219,34 +142,35 @@ def test_other_structure_page_is_forbidden_and_unknown_is_404(app, client, world
     ("engagements", {}, 422),
     ("engagements", {"opened": "\x00"}, 422),
 ])
-def test_bad_toggle_input(app, client, world, code, data, status):
-    sign_in(client, app, world["bob"])
-    response = post(client, f"/structures/{world['A']}/espaces-de-travail/{code}/ouverture", data, htmx=True)
+def test_bad_toggle_input(app, client, members_world, code, data, status, auth):
+    assert auth.sign_in("bob@example.fr").status_code == 303
+    response = post(client, f"/structures/{members_world['A']}/espaces-de-travail/{code}/ouverture", data, htmx=True)
     assert response.status_code == status
 
 
-def test_signed_out_visitor_is_sent_to_sign_in(client, world):
-    response = client.get(f"/structures/{world['A']}/espaces-de-travail")
+def test_signed_out_visitor_is_sent_to_sign_in(client, members_world):
+    response = client.get(f"/structures/{members_world['A']}/espaces-de-travail")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
 
 
-def test_toggle_needs_csrf(app, client, world):
-    sign_in(client, app, world["bob"])
-    response = client.post(f"/structures/{world['A']}/espaces-de-travail/engagements/ouverture", data={"opened": "yes"})
+def test_toggle_needs_csrf(app, client, members_world, auth):
+    assert auth.sign_in("bob@example.fr").status_code == 303
+    response = client.post(f"/structures/{members_world['A']}/espaces-de-travail/engagements/ouverture", data={"opened": "yes"})
     assert response.status_code == 400
-    assert "engagements" not in opened(app, world["bob_m"])
+    assert "engagements" not in opened(app, members_world["bob_m"])
 
 
-def test_my_account_links_to_the_workspaces_and_new_structure_pages(app, client, world):
-    sign_in(client, app, world["bob"])
+def test_my_account_links_to_the_workspaces_and_new_structure_pages(app, client, members_world, auth):
+    assert auth.sign_in("bob@example.fr").status_code == 303
     page = client.get("/mon-compte").get_data(as_text=True)
-    assert f'/structures/{world["A"]}/espaces-de-travail' in page
+    assert f'/structures/{members_world["A"]}/espaces-de-travail' in page
     assert "/structures/nouvelle" in page and "/structures/rattachement" in page
 
 
-def test_portal_administrator_manages_offers_without_workspaces_of_their_own(app, client, world):
-    sign_in(client, app, make_account(app, "admin@example.fr", is_admin=True))
-    page = client.get(f"/structures/{world['A']}/espaces-de-travail").get_data(as_text=True)
+def test_portal_administrator_manages_offers_without_workspaces_of_their_own(app, client, members_world, auth):
+    make_account(app, "admin@example.fr", is_admin=True)
+    assert auth.sign_in("admin@example.fr").status_code == 303
+    page = client.get(f"/structures/{members_world['A']}/espaces-de-travail").get_data(as_text=True)
     assert 'name="offered"' in page and 'name="opened"' not in page
-    assert post(client, f"/structures/{world['A']}/espaces-de-travail/engagements/offre", {"offered": "no"}).status_code == 303
-    assert post(client, f"/structures/{world['A']}/espaces-de-travail/engagements/ouverture", {"opened": "yes"}).status_code == 403
+    assert post(client, f"/structures/{members_world['A']}/espaces-de-travail/engagements/offre", {"offered": "no"}).status_code == 303
+    assert post(client, f"/structures/{members_world['A']}/espaces-de-travail/engagements/ouverture", {"opened": "yes"}).status_code == 403

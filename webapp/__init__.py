@@ -63,7 +63,7 @@ def check_production_settings(cfg):
 
 def register_blueprints(app):
     from webapp.account import bp as account_bp
-    from webapp.captcha.views import bp as captcha_bp
+    from webapp.captcha import bp as captcha_bp
     from webapp.mail.devmail import bp as devmail_bp
     from webapp.web.pages import bp as pages_bp
     from webapp.structures.new import bp as new_structure_bp

@@ -8,9 +8,11 @@ when installed, neither interferes nor gets used.
 """
 import os
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from factories import make_account
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -127,11 +129,18 @@ class BrowserProblems:
         return [item for item in self.items if not item.startswith("console warning")]
 
 
-def new_context(chromium, live_server, **options):
-    context = chromium.new_context(base_url=live_server.url, locale="fr-FR", **options)
-    context.set_default_timeout(TIMEOUT_MS)
-    context.set_default_navigation_timeout(TIMEOUT_MS)
-    return context
+@pytest.fixture
+def new_context(chromium, live_server):
+    """new_context(**options): another browser context (a browser of its own: cookies, storage) on the
+    live server, in French; the caller closes it."""
+
+    def new_context(**options):
+        context = chromium.new_context(base_url=live_server.url, locale="fr-FR", **options)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.set_default_navigation_timeout(TIMEOUT_MS)
+        return context
+
+    return new_context
 
 
 @pytest.fixture
@@ -140,8 +149,8 @@ def browser_problems():
 
 
 @pytest.fixture
-def js_context(chromium, live_server):
-    context = new_context(chromium, live_server, viewport={"width": 1280, "height": 900})
+def js_context(new_context):
+    context = new_context(viewport={"width": 1280, "height": 900})
     yield context
     context.close()
 
@@ -153,10 +162,8 @@ def js_page(js_context, browser_problems):
 
 
 @pytest.fixture
-def nojs_context(chromium, live_server):
-    context = new_context(
-        chromium, live_server, java_script_enabled=False, viewport={"width": 1280, "height": 900}
-    )
+def nojs_context(new_context):
+    context = new_context(java_script_enabled=False, viewport={"width": 1280, "height": 900})
     yield context
     context.close()
 
@@ -172,3 +179,79 @@ def screenshot_dir(tmp_path_factory):
     directory = Path(os.environ.get("E2E_SCREENSHOT_DIR") or tmp_path_factory.mktemp("screenshots"))
     directory.mkdir(parents=True, exist_ok=True)
     return directory
+
+
+class Axe:
+    """axe-core (bundled by axe-playwright-python) run inside a page: every violation fails the test.
+
+    The engine is injected through the DevTools protocol, so the Content-Security-Policy (no inline
+    script) does not block it, and it works with JavaScript off as well."""
+
+    # WCAG 2.0/2.1/2.2 A and AA (what RGAA requires) plus axe's best practices.
+    OPTIONS = {
+        "resultTypes": ["violations"],
+        "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
+    }
+
+    def __init__(self):
+        from axe_playwright_python.sync_playwright import Axe as Engine
+
+        self.engine = Engine()
+
+    def violations(self, page, context=None):
+        """A readable list of axe violations on the page as it is now (empty when it passes)."""
+        results = self.engine.run(page, context=context, options=self.OPTIONS)
+        found = []
+        for violation in results.response.get("violations", []):
+            targets = [", ".join(map(str, node["target"])) for node in violation["nodes"]][:5]
+            found.append(f"{violation['id']} ({violation['impact']}): {violation['help']} -> {targets}")
+        return found
+
+    def assert_accessible(self, page, where=""):
+        found = self.violations(page)
+        assert not found, f"axe violations on {where or page.url}:\n  " + "\n  ".join(found)
+
+
+@pytest.fixture(scope="session")
+def axe():
+    """axe.violations(page) / axe.assert_accessible(page, where): axe-core's verdict on a page."""
+    return Axe()
+
+
+@dataclass
+class Seeded:
+    manager_email: str
+    requester_email: str
+    structure_id: int
+    request_id: int
+    activation_token: str
+    reset_token: str
+
+
+@pytest.fixture
+def seeded(live_server):
+    """Written straight into the live server's database, for tests that start after sign-up: an active
+    principal manager (portal administrator too), a structure, a pending request of an account never
+    activated, and the tokens of an activation link and of a reset link."""
+    from webapp.account.password_reset import PURPOSE as RESET_PURPOSE
+    from webapp.credentials import hours, issue_token
+    from webapp.extensions import db
+    from webapp.models import Account, AttachmentRequest, Membership, Role, Structure
+
+    app = live_server.app
+    people = dict(secret_answer="medor", locale="fr")
+    manager = make_account(app, "manager@example.fr", first_name="Alice", last_name="Martin", is_admin=True, **people)
+    requester = make_account(app, "bruno@example.fr", active=False, first_name="Bruno", last_name="Durand", **people)
+    newcomer = make_account(app, "newcomer@example.fr", active=False, first_name="Chloé", last_name="Petit", **people)
+    with app.app_context(), db.connection_context():
+        structure = Structure.create(
+            identifier_type="SIRET", identifier="90110001600012", company_name="ATELIERS DU LAMPADAIRE BLEU",
+            address_line="12 BIS AVENUE DES LILAS", postcode="75012", city="PARIS", structure_type="company",
+        )
+        Membership.create(account=manager, structure=structure, role=Role.PRINCIPAL_MANAGER)
+        attachment = AttachmentRequest.create(account=requester, structure=structure)
+        return Seeded(
+            "manager@example.fr", "bruno@example.fr", structure.id, attachment.id,
+            issue_token(Account.get_by_id(newcomer), "activation", hours(24)),
+            issue_token(Account.get_by_id(manager), RESET_PURPOSE, hours(1)),
+        )

@@ -9,9 +9,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .axe import assert_accessible, violations
-from .seed import seed_structure_with_request, sign_in
-from .test_signup_flow import DEMO_SIRET, either, fill_personal_information, new_email
+from .steps import DEMO_SIRET, either, fill_personal_information, new_email, sign_in
 
 ND_SIRET = "90110012300016"  # non-diffusible unit of the demo register
 NOT_PAGES = {"static", "captcha.image", "captcha.audio", "devmail.message_html", "health.healthz"}  # not HTML pages
@@ -55,11 +53,11 @@ def page_urls(live_server, seeded):
 
 
 @pytest.fixture
-def seeded(live_server):
-    from webapp.models import OutboxMessage  # the dev mailbox needs one message to show
+def seeded(seeded, live_server):
+    """conftest.py's records, and an e-mail in the dev mailbox (its page needs one message to show)."""
     from webapp.extensions import db
+    from webapp.models import OutboxMessage
 
-    seeded = seed_structure_with_request(live_server.app)
     with live_server.app.app_context(), db.connection_context():
         if not OutboxMessage.select().exists():
             from webapp.mail.outbox import queue_email
@@ -70,7 +68,7 @@ def seeded(live_server):
     return seeded
 
 
-def test_every_page_passes_axe(js_page, live_server, seeded, browser_problems):
+def test_every_page_passes_axe(js_page, live_server, seeded, browser_problems, axe):
     page = js_page
     problems = {}
     for lang in ("fr", "en"):
@@ -83,22 +81,22 @@ def test_every_page_passes_axe(js_page, live_server, seeded, browser_problems):
             if endpoint in anonymous:
                 continue
             page.goto(url)
-            found = violations(page)
+            found = axe.violations(page)
             if found:
                 problems[f"{lang} {url}"] = found
         page.goto("/this-page-does-not-exist")
-        problems.update({f"{lang} 404": v for v in [violations(page)] if v})
+        problems.update({f"{lang} 404": v for v in [axe.violations(page)] if v})
         page.locator(".site-nav").get_by_role("button").click()  # sign out
         for endpoint, url in page_urls(live_server, seeded):
             if endpoint in anonymous or not url.startswith(("/structures", "/mon-compte", "/administration")):
                 page.goto(url)
-                found = violations(page)
+                found = axe.violations(page)
                 if found:
                     problems[f"{lang} anonymous {url}"] = found
     assert not problems, "axe violations:\n" + "\n".join(f"{k}:\n  " + "\n  ".join(v) for k, v in problems.items())
 
 
-def test_failed_submits_pass_axe_and_focus_the_error_summary(js_page, live_server, seeded):
+def test_failed_submits_pass_axe_and_focus_the_error_summary(js_page, live_server, seeded, axe):
     page = js_page
     checks = [
         ("/connexion", "main form button[type=submit]"),
@@ -110,56 +108,56 @@ def test_failed_submits_pass_axe_and_focus_the_error_summary(js_page, live_serve
         page.locator(button).last.click()
         expect(page).to_have_title(either("Erreur :", "Error:", start=True))
         expect(page.locator(".error-summary").first).to_be_focused()
-        assert_accessible(page, f"failed submit of {url}")
+        axe.assert_accessible(page, f"failed submit of {url}")
 
 
-def test_signup_page_passes_axe_after_each_swap(js_page, live_server):
+def test_signup_page_passes_axe_after_each_swap(js_page, live_server, axe):
     page = js_page
     page.goto("/inscription")
-    assert_accessible(page, "sign-up page, empty")
+    axe.assert_accessible(page, "sign-up page, empty")
 
     # Failed submit (the button is usable once the captcha is validated; JS off posts it anyway).
     page.fill("#captcha_answer", "PASSED")
     page.get_by_role("button", name=either("Valider le captcha", "Validate the captcha")).click()
     expect(page.locator("#captcha-solved")).to_be_visible()
-    assert_accessible(page, "captcha validated")
+    axe.assert_accessible(page, "captcha validated")
     page.locator("#submit-signup").click()
     expect(page).to_have_title(either("Erreur :", "Error:", start=True))
     expect(page.locator("#error-summary")).to_be_focused()
-    assert_accessible(page, "failed submit")
+    axe.assert_accessible(page, "failed submit")
 
     for code in ("SIRET", "UE_HORS_FRANCE", "HORS_UE", "RIDET", "TAHITI", "EN_COURS_IMMATRICULATION", "PARTICULIER"):
         page.select_option("#identifier_type", code)
         page.wait_for_load_state("networkidle")
-        assert_accessible(page, f"type {code} chosen")
+        axe.assert_accessible(page, f"type {code} chosen")
 
     page.select_option("#identifier_type", "SIRET")
     expect(page.locator("#identifier")).to_be_visible()
     page.wait_for_load_state("networkidle")  # the swapped-in input listens once htmx has settled
     page.locator("#identifier").press_sequentially("1234", delay=10)
     expect(page.locator("#identifier-feedback")).to_contain_text(re.compile(r"14"))
-    assert_accessible(page, "malformed SIRET")
+    axe.assert_accessible(page, "malformed SIRET")
 
     page.locator("#identifier").fill(DEMO_SIRET)
     expect(page.locator("#company_name")).to_have_value(re.compile("LAMPADAIRE"))
-    assert_accessible(page, "prefilled from the register")
+    axe.assert_accessible(page, "prefilled from the register")
 
     page.locator("#identifier").fill(ND_SIRET)
     expect(page.locator("#identifier-check")).to_contain_text(re.compile("diffus", re.I))
-    assert_accessible(page, "non-diffusible unit")
+    axe.assert_accessible(page, "non-diffusible unit")
 
 
-def test_signup_page_passes_axe_for_captcha_swaps_and_declared_structure(js_page, live_server, seeded):
+def test_signup_page_passes_axe_for_captcha_swaps_and_declared_structure(js_page, live_server, seeded, axe):
     page = js_page
     page.goto("/inscription")
     page.fill("#captcha_answer", "000000")
     page.get_by_role("button", name=either("Valider le captcha", "Validate the captcha")).click()
     expect(page.locator("#captcha_answer-error")).to_be_visible()
     expect(page.locator("#captcha_answer")).to_be_focused()
-    assert_accessible(page, "wrong captcha answer")
+    axe.assert_accessible(page, "wrong captcha answer")
     page.locator("#captcha-new").click()
     expect(page.locator("#captcha_answer-error")).to_have_count(0)
-    assert_accessible(page, "new captcha image")
+    axe.assert_accessible(page, "new captcha image")
 
     fill_personal_information(page, new_email())
     page.select_option("#identifier_type", "SIRET")
@@ -168,31 +166,31 @@ def test_signup_page_passes_axe_for_captcha_swaps_and_declared_structure(js_page
     page.locator("#identifier").fill(DEMO_SIRET)  # declared by the seed
     expect(page.locator("#identifier-feedback")).to_contain_text(
         either("déjà déclarée dans le portail", "already declared in the portal"))
-    assert_accessible(page, "structure already declared")
+    axe.assert_accessible(page, "structure already declared")
 
 
-def test_password_rules_and_requests_swaps_pass_axe(js_page, live_server, seeded):
+def test_password_rules_and_requests_swaps_pass_axe(js_page, live_server, seeded, axe):
     page = js_page
     page.goto(f"/activation/{seeded.activation_token}")
     rules = page.locator("#password-rules")
     page.locator("#password").press_sequentially("abcdefgh", delay=10)
     expect(rules.locator(".rule--met")).not_to_have_count(0)
-    assert_accessible(page, "password rules partly met")
+    axe.assert_accessible(page, "password rules partly met")
     page.locator("#password").fill("Horizon#Velours42")
     expect(rules.locator(".rule--unmet")).to_have_count(0)
-    assert_accessible(page, "password rules all met")
+    axe.assert_accessible(page, "password rules all met")
 
     sign_in(page, seeded.manager_email)
     page.goto(f"/structures/{seeded.structure_id}/demandes")
     page.locator("main").get_by_role("button", name=either("Valider les demandes sélectionnées", "Approve the selected requests")).click()
     expect(page.locator(".error-summary")).to_be_visible()
-    assert_accessible(page, "requests: nothing selected")
+    axe.assert_accessible(page, "requests: nothing selected")
     page.locator(f"#request-{seeded.request_id}").get_by_role("button").first.click()
     expect(page.locator(f"#request-{seeded.request_id}")).to_have_class(re.compile("request--decided"))
-    assert_accessible(page, "requests: approved in place")
+    axe.assert_accessible(page, "requests: approved in place")
 
 
-def test_every_styleguide_state_passes_axe(js_page, live_server):
+def test_every_styleguide_state_passes_axe(js_page, live_server, axe):
     """The styleguide renders the sign-up page in each state: errors, prefill, captcha validated..."""
     page = js_page
     page.goto("/styleguide/")
@@ -201,7 +199,7 @@ def test_every_styleguide_state_passes_axe(js_page, live_server):
     problems = {}
     for number in range(1, count + 1):
         page.goto(f"/styleguide/etat/{number}")
-        found = violations(page)
+        found = axe.violations(page)
         if found:
             problems[number] = found
     assert not problems, f"axe violations in styleguide states: {problems}"

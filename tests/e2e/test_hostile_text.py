@@ -5,12 +5,13 @@ identifier on the attachment page got the label back as HTML, and htmx sent a CS
 their browser. Now the label is text, the regions showing it carry hx-disable, the CSRF token comes
 from a <meta> (portal.js adds it to this origin's requests only) and htmx talks to its own origin only.
 """
+from factories import make_account
 from playwright.sync_api import expect
 
 from webapp.extensions import db
 from webapp.models import Structure
 
-from .seed import account, sign_in
+from .steps import sign_in
 
 HOSTILE = '<b hx-post="/x" hx-trigger="load">evil</b>"><img src=x onerror=alert(1)>'
 IDENTIFIER = "EVIL0001"
@@ -20,7 +21,7 @@ def seed(app):
     with app.app_context(), db.connection_context():
         Structure.create(identifier_type="HORS_UE", identifier=IDENTIFIER, country="US", label=HOSTILE,
                          company_name="EVIL INC", address_line="1 MAIN STREET", postcode="10001", city=HOSTILE)
-        account("victim@example.fr", "Victor", "Martin")
+    make_account(app, "victim@example.fr", first_name="Victor", last_name="Martin", locale="fr", secret_answer="medor")
 
 
 def watch_posts(page):

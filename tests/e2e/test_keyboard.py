@@ -5,9 +5,10 @@ each focused control must show a visible focus indicator.
 """
 import re
 
+from factories import PASSWORD
 from playwright.sync_api import expect
 
-from .test_signup_flow import DEMO_COMPANY, DEMO_SIRET, PASSWORD, either, new_email, read_activation_link
+from .steps import DEMO_COMPANY, DEMO_SIRET, either, new_email, read_activation_link
 
 MAX_TABS = 40
 

@@ -1,13 +1,12 @@
 """In real Chromium: a link from another site with ?lang= shows the page in that language but leaves the
 language of the account's e-mails alone; a click on the page's own language switch stores it."""
-import re
-
+from factories import make_account
 from playwright.sync_api import expect
 
 from webapp.extensions import db
 from webapp.models import Account
 
-from .seed import PASSWORD, account
+from .steps import sign_in
 
 EMAIL = "lea@example.fr"
 ELSEWHERE = "http://elsewhere.test/"
@@ -20,14 +19,10 @@ def stored_language(app):
 
 def test_only_the_pages_own_language_switch_changes_the_e_mail_language(js_context, js_page, live_server):
     app = live_server.app
-    with app.app_context(), db.connection_context():
-        account(EMAIL, "Léa", "Petit")
+    make_account(app, EMAIL, first_name="Léa", last_name="Petit", locale="fr", secret_answer="medor")
     assert stored_language(app) == "fr"
     page = js_page
-    page.goto("/connexion")
-    page.fill("#email", EMAIL)
-    page.fill("#password", PASSWORD)
-    page.locator("main").get_by_role("button", name=re.compile("^(Se connecter|Sign in)$")).click()
+    sign_in(page, EMAIL)
     expect(page.locator("h1")).to_have_text("Mon compte")
 
     # Another site links to the portal with ?lang=en: the page is in English, nothing is stored.

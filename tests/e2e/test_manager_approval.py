@@ -2,18 +2,16 @@
 exists and confirms the address from the e-mailed link, the principal manager approves the request in
 the browser, the newcomer activates the account from the approval e-mail, signs in and opens a workspace.
 
-The sign-up steps of the first person are the ones of test_signup_flow.py (imported, not copied).
+The sign-up steps of the first person are steps.py's, shared with test_signup_flow.py.
 Texts are matched in French or English: the French catalogue may not be compiled yet.
 """
 import re
 
 from playwright.sync_api import expect
 
-from .conftest import new_context
-from .test_signup_flow import (
+from .steps import (
     DEMO_COMPANY,
     DEMO_SIRET,
-    PASSWORD,
     activate_account,
     choose_siret_with_js,
     either,
@@ -22,6 +20,7 @@ from .test_signup_flow import (
     open_mailbox,
     open_signup_from_home,
     read_activation_link,
+    sign_in,
     sign_in_and_see_structure,
     sign_up_with_js,
 )
@@ -77,17 +76,6 @@ def read_mailbox(page, email, at_least=1):
             "activation": [links.nth(i).get_attribute("href") for i in range(links.count())],
         })
     return messages
-
-
-def sign_in(page, email):
-    """Password only: outside production TWO_FACTOR is "optional", off until the user turns it on."""
-    page.goto("/connexion")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main").get_by_role("button", name=either("Se connecter", "Sign in")).click()
-    expect(page).to_have_url(re.compile(r"/mon-compte$"))  # not /connexion/code
-    expect(page.locator("h1")).to_have_text(either("Mon compte", "My account"))
-    expect(page.locator("main")).to_contain_text(email)
 
 
 def open_my_account(page):
@@ -182,7 +170,7 @@ def open_a_workspace(page, card):
 
 # --- the test ------------------------------------------------------------------------------------
 
-def test_second_person_joins_after_manager_approval(chromium, live_server, js_page, browser_problems):
+def test_second_person_joins_after_manager_approval(new_context, live_server, js_page, browser_problems):
     config = live_server.app.config
     assert config["PORTAL_ENV"] != "production"
     assert config["TWO_FACTOR"] == "optional", "outside production two-step sign-in defaults to optional"
@@ -197,7 +185,7 @@ def test_second_person_joins_after_manager_approval(chromium, live_server, js_pa
     expect(two_step).to_contain_text(either("Désactivée", "Off"))
 
     # Person B, in another browser, signs up with the same SIRET: an attachment request.
-    context_b = new_context(chromium, live_server, viewport={"width": 1280, "height": 900})
+    context_b = new_context(viewport={"width": 1280, "height": 900})
     try:
         newcomer = browser_problems.watch(context_b.new_page())
         email_b, contact_b = new_email(), new_email()

@@ -6,15 +6,15 @@ import re
 
 from playwright.sync_api import expect
 
-from .test_signup_flow import (
+from .steps import (
     DEMO_COMPANY,
     DEMO_SIRET,
-    PASSWORD,
     activate_account,
     either,
     fill_personal_information,
     new_email,
     read_activation_link,
+    sign_in,
     sign_in_and_see_structure,
 )
 
@@ -31,14 +31,6 @@ def sign_up_without_js(page, email, first="Alice", last="Martin"):
     page.fill("#captcha_answer", "PASSED")
     page.locator("#submit-signup").click()
     expect(page.locator("h1")).to_have_text(either("Vérifiez votre messagerie", "Check your mailbox"))
-
-
-def sign_in(page, email):
-    page.goto("/connexion")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main").get_by_role("button", name=either("Se connecter", "Sign in")).click()
-    expect(page.locator("h1")).to_have_text(either("Mon compte", "My account"))
 
 
 def sign_out(page):

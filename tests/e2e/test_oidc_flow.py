@@ -2,15 +2,12 @@
 signs a person in through the portal — sign-in, consent, back — and shows the claims."""
 import importlib.util
 import json
-import os
 import threading
 from pathlib import Path
 
 import pytest
+from factories import PASSWORD
 from werkzeug.serving import make_server
-
-from .axe import assert_accessible
-from .seed import PASSWORD, seed_structure_with_request
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "relying_party" / "app.py"
 
@@ -39,7 +36,7 @@ def relying_party(live_server, monkeypatch):
     server.server_close()
 
 
-def sign_in_and_consent(page, relying_party, email, consent=True):
+def sign_in_and_consent(axe, page, relying_party, email, consent=True):
     page.goto(f"{relying_party}/login")
     page.wait_for_url("**/connexion?next=**")
     page.fill("#email", email)
@@ -48,17 +45,17 @@ def sign_in_and_consent(page, relying_party, email, consent=True):
     if consent:
         page.wait_for_url("**/oidc/authorize?**")
         assert page.get_by_role("heading", level=1).inner_text() == "Connexion à Plateforme de démonstration"
-        assert_accessible(page, "consent page")
+        axe.assert_accessible(page, "consent page")
         page.get_by_role("button", name="Autoriser").click()
     page.wait_for_url(f"{relying_party}/")
     return json.loads(page.locator("#claims").inner_text())
 
 
-def test_a_relying_party_signs_in_through_the_portal(chromium, live_server, relying_party, browser_problems):
-    seeded = seed_structure_with_request(live_server.app)
+def test_a_relying_party_signs_in_through_the_portal(chromium, live_server, relying_party, browser_problems, seeded,
+                                                    axe):
     context = chromium.new_context(locale="fr-FR")
     page = browser_problems.watch(context.new_page())
-    claims = sign_in_and_consent(page, relying_party, seeded.manager_email)
+    claims = sign_in_and_consent(axe, page, relying_party, seeded.manager_email)
     assert claims["id_token"]["email"] == seeded.manager_email
     [structure] = claims["userinfo"]["structures"]
     assert structure == {"identifier_type": "SIRET", "identifier": "90110001600012",
@@ -70,7 +67,7 @@ def test_a_relying_party_signs_in_through_the_portal(chromium, live_server, rely
     # relying party (POST, 303 to /oidc/authorize, 302 to the client: CSP form-action must allow it).
     context = chromium.new_context(locale="fr-FR")
     page = browser_problems.watch(context.new_page())
-    again = sign_in_and_consent(page, relying_party, seeded.manager_email, consent=False)
+    again = sign_in_and_consent(axe, page, relying_party, seeded.manager_email, consent=False)
     assert again["id_token"]["sub"] == claims["id_token"]["sub"]
     context.close()
     assert not [e for e in browser_problems.errors() if live_server.url in e]  # the demo has no favicon

@@ -4,13 +4,12 @@ The fragments replace `<div id="captcha">` inside the sign-up form. A plain brow
 them (the answer is posted with the sign-up form and checked there), but they still answer one:
 the same template renders a small whole page around the same block.
 """
-from flask import Blueprint, abort, make_response, request
+from flask import abort, make_response, request
 from flask_babel import gettext as _
 
-from webapp.captcha import service
+from webapp.captcha import bp, service
 from webapp.web.rendering import render, wants_fragment
 
-bp = Blueprint("captcha", __name__, url_prefix="/captcha")
 
 TEMPLATE = "captcha/widget.html"
 

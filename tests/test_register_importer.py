@@ -1,19 +1,10 @@
 import zipfile
 
 import pytest
+from factories import establishment, siren_of, siret_of, stock_text, unit, write_establishments, write_units
 from peewee import SqliteDatabase
 from stdnum import luhn
 
-from tests.directory_fixtures import (  # noqa: F401  (register_db is a fixture)
-    establishment,
-    register_db,
-    siren_of,
-    siret_of,
-    stock_text,
-    unit,
-    write_establishments,
-    write_units,
-)
 from webapp.register import (
     DEMO_FILES,
     import_stock_files,

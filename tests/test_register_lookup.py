@@ -1,7 +1,7 @@
 import pytest
+from factories import siren_of
 from flask import Flask
 
-from tests.directory_fixtures import register_db, siren_of  # noqa: F401  (register_db: fixture)
 from webapp.register import (
     RegisterUnavailable,
     get_register,

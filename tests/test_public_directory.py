@@ -2,11 +2,9 @@
 import re
 
 import pytest
-from test_workspaces import fragment, make_account, make_structure, post, query, sign_in
+from factories import HX, fragment, make_account, make_structure, post, query
 
 from webapp.models import AttachmentRequest, Membership, Role
-
-HX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -99,10 +97,10 @@ def test_odd_input_never_fails(client, listing, params):
     assert response.status_code == 200
 
 
-def test_signed_in_user_requests_attachment_from_a_result(app, client, listing):
+def test_signed_in_user_requests_attachment_from_a_result(app, client, listing, auth):
     erin = make_account(app, "erin@example.fr")
     query(app, lambda: Membership.create(account=erin, structure=listing["bakery"], role=Role.USER))
-    sign_in(client, app, erin)
+    assert auth.sign_in("erin@example.fr").status_code == 303
     body = search(client, "")
     assert "You are a member of this structure." in body
     response = post(client, f"/annuaire/{listing['lamp']}/rattachement", {"q": "lamp", "page": "1"})
@@ -116,8 +114,9 @@ def test_signed_in_user_requests_attachment_from_a_result(app, client, listing):
     assert (request.account_id, request.structure_id, request.status) == (erin, listing["lamp"], "pending")
 
 
-def test_private_person_or_unknown_id_cannot_be_requested(app, client, listing):
-    sign_in(client, app, make_account(app, "erin@example.fr"))
+def test_private_person_or_unknown_id_cannot_be_requested(app, client, listing, auth):
+    make_account(app, "erin@example.fr")
+    assert auth.sign_in("erin@example.fr").status_code == 303
     assert post(client, f"/annuaire/{listing['person']}/rattachement").status_code == 404
     assert post(client, "/annuaire/999/rattachement").status_code == 404
     assert query(app, lambda: AttachmentRequest.select().count()) == 0

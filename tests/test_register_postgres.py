@@ -3,8 +3,8 @@
 import uuid
 
 import pytest
+from factories import establishment, siret_of, unit, write_establishments, write_units
 
-from tests.directory_fixtures import establishment, siret_of, unit, write_establishments, write_units
 from webapp.register import DEMO_FILES, import_stock_files
 from webapp.register.local import LocalRegister
 
