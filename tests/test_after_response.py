@@ -118,7 +118,7 @@ def test_a_failure_after_the_answer_is_logged_and_harms_nothing(app, pending_ali
     client = app.test_client()
     response = client.post("/activation/nouveau-lien", data={"email": "alice@example.fr", "csrf_token": csrf(client)})
     assert response.status_code == 303
-    with caplog.at_level(logging.ERROR, logger="webapp.account.after_response"):
+    with caplog.at_level(logging.ERROR, logger="webapp.mail.after_response"):
         response.close()
     assert "Work after the response failed" in caplog.text
     assert client.get("/connexion").status_code == 200

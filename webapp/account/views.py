@@ -8,7 +8,7 @@ from webapp.credentials import password_rules
 from webapp.account.activation import queue_activation_link
 from webapp.forms import without_control_characters
 from webapp.account import bp
-from webapp.account.after_response import after_response
+from webapp.mail.after_response import after_response
 from webapp.account.forms import ActivationForm, check_new_password
 from webapp.account.service import activate_account, activation_state, can_resend_activation, find_account, issued_recently
 
@@ -60,7 +60,8 @@ def resend_activation():
     email = without_control_characters(request.form.get("email") or session.get("signup_email") or "")
     flash(_("If an account awaiting activation uses this address, a new link has been sent to it. Links can be resent once a minute."), "info")
     target = "signup.check_mail" if session.get("signup_email") else "account.sign_in"
-    return after_response(redirect(url_for(target), code=303), send_activation_link_if_due, email)
+    after_response(send_activation_link_if_due, email)
+    return redirect(url_for(target), code=303)
 
 
 def send_activation_link_if_due(email):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from webapp.web.rendering import render
 from webapp.credentials import password_rules
 from webapp.account import bp
-from webapp.account.after_response import after_response
+from webapp.mail.after_response import after_response
 from webapp.account.forms import SECRET_QUESTIONS, ForgotPasswordForm, ResetPasswordForm, check_new_password
 from webapp.account.password_reset import check_secret_answer, complete_reset, request_password_reset, reset_state
 from webapp.account.known_devices import remember_device
@@ -18,8 +18,8 @@ def forgot_password():
     form = ForgotPasswordForm()
     if request.method == "POST" and form.validate():
         # The look-up and the e-mail wait until the answer has left: same answer, same time, any address.
-        response = redirect(url_for("account.forgot_password_sent"), code=303)
-        return after_response(response, request_password_reset, form.email.data)
+        after_response(request_password_reset, form.email.data)
+        return redirect(url_for("account.forgot_password_sent"), code=303)
     status = 422 if form.errors else 200
     return render("account/forgot_password.html", status=status, form=form, failed=bool(form.errors))
 

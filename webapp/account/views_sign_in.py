@@ -10,7 +10,7 @@ from webapp.mail.outbox import deliver_after_commit
 from webapp.models import Account
 from webapp.web.rendering import render
 from webapp.account import bp
-from webapp.account.after_response import deliver_after_response
+from webapp.mail.after_response import after_response
 from webapp.web.limits import count_failure, wait_text
 from webapp.account.forms import SignInCodeForm, SignInForm
 from webapp.account.known_devices import remember_device
@@ -50,7 +50,8 @@ def sign_in():
         count_failure()
         form.password.errors.append(_l("Wrong e-mail address or password, or account not activated yet."))
         response = render("account/sign_in.html", status=422, form=form, failed=True)
-        return deliver_after_response(response)  # a lock notice leaves after the answer: same timing
+        after_response()  # a lock notice leaves after the answer: same timing
+        return response
     status = 422 if form.errors else 200
     return render("account/sign_in.html", status=status, form=form, failed=bool(form.errors))
 

@@ -15,7 +15,7 @@ from webapp.forms import without_control_characters
 from webapp.structures.fields import validate_structure
 from webapp.structures.form_flow import check_changing_no_field, form_submitted, identifier_typed, type_chosen
 from webapp.signup import bp
-from webapp.signup.after_response import after_response
+from webapp.mail.after_response import after_response
 from webapp.signup.forms import SignupForm
 from webapp.signup.service import answer_signup, hold_signup, resend_links
 
