@@ -274,18 +274,24 @@ class CaptchaChallenge(BaseModel):
     spent_at = DateTimeField(null=True)  # consumed by a form submission
 
 
-class OutboxMessage(BaseModel):
-    recipient = CharField(max_length=254)
-    subject = CharField(max_length=255)
-    body_text = TextField()
-    body_html = TextField(default="")
-    kind = CharField(max_length=40, default="")
+class QueuedDelivery(BaseModel):
+    """The columns of a row delivered with retries by webapp/mail/leases.py (claimed by moving
+    next_attempt_at ahead): the outbox's e-mails and the OIDC webhooks. No table of its own."""
+
     created_at = DateTimeField(default=utcnow)
     next_attempt_at = DateTimeField(default=utcnow, index=True)
     attempts = IntegerField(default=0)
     last_error = TextField(default="")
     sent_at = DateTimeField(null=True, index=True)
     failed_at = DateTimeField(null=True)
+
+
+class OutboxMessage(QueuedDelivery):
+    recipient = CharField(max_length=254)
+    subject = CharField(max_length=255)
+    body_text = TextField()
+    body_html = TextField(default="")
+    kind = CharField(max_length=40, default="")
 
 
 PORTAL_MODELS = [

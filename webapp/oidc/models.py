@@ -7,7 +7,7 @@ import json
 
 from peewee import CharField, DateTimeField, ForeignKeyField, IntegerField, TextField
 
-from webapp.models import Account, BaseModel, utcnow
+from webapp.models import Account, BaseModel, QueuedDelivery, utcnow
 
 
 def digest(value):
@@ -179,20 +179,14 @@ class SigningKey(BaseModel):
     retired_at = DateTimeField(null=True)
 
 
-class WebhookDelivery(BaseModel):
+class WebhookDelivery(QueuedDelivery):
     """One event for one client's webhook, written in the transaction of the change it reports and
-    delivered like an e-mail of the outbox (same columns: webapp/mail/leases.py works on both)."""
+    delivered like an e-mail of the outbox (the columns of QueuedDelivery: webapp/mail/leases.py)."""
 
     client = ForeignKeyField(OAuthClient, on_delete="CASCADE")
     event_id = CharField(max_length=64)
     event_type = CharField(max_length=40)
     body = TextField()
-    created_at = DateTimeField(default=utcnow)
-    next_attempt_at = DateTimeField(default=utcnow, index=True)
-    attempts = IntegerField(default=0)
-    last_error = TextField(default="")
-    sent_at = DateTimeField(null=True, index=True)
-    failed_at = DateTimeField(null=True)
 
 
 OIDC_MODELS = [

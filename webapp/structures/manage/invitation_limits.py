@@ -27,25 +27,21 @@ def check_resend(previous):
 
 
 def check_limits(structure, actor, email):
+    """One window of 24 hours per address, per structure and per inviting account; the first one full
+    refuses, saying when the next invitation may go."""
     config = current_app.config
-    wait = seconds_until_free(Invitation.select().where(Invitation.email == email),
-                              Invitation.created_at, config["INVITATIONS_PER_ADDRESS_PER_DAY"], DAY)
-    if wait:
-        raise LimitReached(_(
+    windows = (
+        (Invitation.email == email, "INVITATIONS_PER_ADDRESS_PER_DAY", lambda most, wait: _(
             "This address has reached its limit of invitations in 24 hours (%(max)d). "
-            "You can invite it again in %(wait)s.",
-            max=config["INVITATIONS_PER_ADDRESS_PER_DAY"], wait=wait_text(wait)), wait)
-    wait = seconds_until_free(Invitation.select().where(Invitation.structure == structure),
-                              Invitation.created_at, config["INVITATIONS_PER_STRUCTURE_PER_DAY"], DAY)
-    if wait:
-        raise LimitReached(_(
+            "You can invite it again in %(wait)s.", max=most, wait=wait)),
+        (Invitation.structure == structure, "INVITATIONS_PER_STRUCTURE_PER_DAY", lambda most, wait: _(
             "The managers of this structure have reached its limit of invitations in 24 hours (%(max)d). "
-            "You can send the next one in %(wait)s.",
-            max=config["INVITATIONS_PER_STRUCTURE_PER_DAY"], wait=wait_text(wait)), wait)
-    wait = seconds_until_free(Invitation.select().where(Invitation.invited_by == actor),
-                              Invitation.created_at, config["INVITATIONS_PER_ACCOUNT_PER_DAY"], DAY)
-    if wait:
-        raise LimitReached(_(
+            "You can send the next one in %(wait)s.", max=most, wait=wait)),
+        (Invitation.invited_by == actor, "INVITATIONS_PER_ACCOUNT_PER_DAY", lambda most, wait: _(
             "You have reached your limit of invitations in 24 hours (%(max)d). "
-            "You can send the next one in %(wait)s.",
-            max=config["INVITATIONS_PER_ACCOUNT_PER_DAY"], wait=wait_text(wait)), wait)
+            "You can send the next one in %(wait)s.", max=most, wait=wait)),
+    )
+    for condition, key, message in windows:
+        wait = seconds_until_free(Invitation.select().where(condition), Invitation.created_at, config[key], DAY)
+        if wait:
+            raise LimitReached(message(config[key], wait_text(wait)), wait)
