@@ -151,11 +151,12 @@ def test_attach_fragment_for_a_structure_not_in_the_portal(app, client, dave):
     assert 'name="company_name"' not in body
 
 
-def test_attach_hides_the_city_of_a_non_diffusible_structure(app, client, dave):
+def test_attach_names_a_non_diffusible_structure_by_its_identifier_only(app, client, dave):
     make_structure(app, "SECRETE", "90110012300016", city="GRENOBLE", non_diffusible=True)
     body = fragment(post(client, "/structures/rattachement/identifiant",
                          {"identifier_type": "SIRET", "identifier": "90110012300016"}, htmx=True))
-    assert "SECRETE" in body and "GRENOBLE" not in body
+    assert "SECRETE" not in body and "GRENOBLE" not in body
+    assert "<dd>90110012300016</dd>" in body  # what the person typed, nothing the structure did not publish
 
 
 def test_attach_submit_creates_one_pending_request(app, client, dave):

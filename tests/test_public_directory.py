@@ -35,7 +35,7 @@ def search(client, q, htmx=False, **params):
 def test_directory_is_public_and_lists_structures_but_not_private_persons(client, listing):
     body = search(client, "")
     assert "<html" in body and 'hx-trigger="input changed delay:300ms, search"' in body
-    assert set(names(body)) == {"ATELIERS DU LAMPADAIRE BLEU", "LA BONNE MIE", "CACHEE SARL", "100% BIO", "A_B CONSEIL"}
+    assert set(names(body)) == {"ATELIERS DU LAMPADAIRE BLEU", "LA BONNE MIE", "100% BIO", "A_B CONSEIL"}
     assert "DURAND" not in body and "Dora" not in body and "PAR12345678901" not in body
     assert "Sign in to ask to be attached" in body and "Request attachment" not in body
     assert "hx-swap-oob" not in body, "the page has one live region"
@@ -48,8 +48,8 @@ def test_directory_is_public_and_lists_structures_but_not_private_persons(client
     ("9011000240", ["LA BONNE MIE"]),  # identifier
     ("901 100 024", ["LA BONNE MIE"]),  # identifier typed with spaces
     ("lyon", ["LA BONNE MIE"]),  # city
-    ("cachee", ["CACHEE SARL"]),
-    ("grenoble", []),  # a non-diffusible structure's city is not searchable; a person is never listed
+    ("cachee", []),  # a non-diffusible structure is never listed
+    ("grenoble", []),  # nor a person
     ("durand", []),
     ("%", ["100% BIO"]),
     ("_", ["A_B CONSEIL"]),
@@ -60,10 +60,13 @@ def test_search(client, listing, q, expected):
     assert names(search(client, q)) == expected
 
 
-def test_non_diffusible_shows_only_name_and_identifier(client, listing):
-    body = search(client, "cachee")
-    assert "CACHEE SARL" in body and "90110012300016" in body
-    assert "GRENOBLE" not in body and "SECRETE" not in body and "secret@example.fr" not in body
+def test_a_non_diffusible_structure_is_not_listed_by_any_search(app, client, listing, auth):
+    for q in ("", "cachee", "90110012300016", "grenoble", "secrete"):
+        body = search(client, q)
+        assert "CACHEE SARL" not in names(body) and "9 RUE SECRETE" not in body, q
+    make_account(app, "erin@example.fr")
+    assert auth.sign_in("erin@example.fr").status_code == 303
+    assert post(client, f"/annuaire/{listing['secret']}/rattachement").status_code == 404  # not from the directory
 
 
 def test_diffusible_shows_the_address(client, listing):

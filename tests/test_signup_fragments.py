@@ -314,3 +314,12 @@ def test_the_identifier_input_says_its_complete_length_and_has_a_busy_status(pos
     assert 'name="structure_shown" value="fields"' in body
     hors_ue = fragment(post_fragment("/inscription/type", {"identifier_type": "HORS_UE"}))
     assert "data-complete-length" not in re.search(r'<input[^>]*name="identifier"[^>]*>', hors_ue).group(0)
+
+
+def test_a_non_diffusible_structure_already_declared_is_not_named(app, post_fragment):
+    with app.app_context(), db.connection_context():
+        Structure.create(identifier_type="SIRET", identifier="90110012300016", company_name="CACHEE SARL",
+                         non_diffusible=True)
+    body = fragment(post_fragment("/inscription/identifiant", {"identifier_type": "SIRET", "identifier": "90110012300016"}))
+    assert "already declared in the portal as “90110012300016”" in check_message(body)
+    assert "CACHEE" not in body

@@ -97,6 +97,12 @@ class Structure(BaseModel):
         return cls.get_or_none((cls.identifier_type == type_code) & (cls.identifier == identifier))
 
     @property
+    def name_for_outsiders(self):
+        """What someone who is not a member is told it is called: a non-diffusible structure is never
+        named to them (it is not in the directory either), only its identifier, which they typed."""
+        return self.identifier if self.non_diffusible else self.public_name
+
+    @property
     def public_name(self):
         """The name anyone may see: never the person's name of a private person."""
         if self.identifier_type == "PARTICULIER":

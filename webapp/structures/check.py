@@ -61,7 +61,7 @@ def check_identifier(type_code, raw):
             _(
                 "This structure is already declared in the portal as “%(name)s”. Your sign-up will "
                 "become an attachment request that the structure's managers must approve.",
-                name=structure.public_name,
+                name=structure.name_for_outsiders,
             ),
             structure=structure,
         )

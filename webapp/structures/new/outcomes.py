@@ -17,4 +17,6 @@ def outcome_message(kind, name):
 
 
 def flash_outcome(outcome):
-    flash(*outcome_message(outcome.kind, outcome.structure.public_name))
+    structure = outcome.structure
+    name = structure.public_name if outcome.kind in ("created", "member") else structure.name_for_outsiders
+    flash(*outcome_message(outcome.kind, name))

@@ -23,8 +23,8 @@ def for_signed_in_user(check, attach=False):
     """The sign-up wording of a check, told to someone who is signed in (and may already belong)."""
     structure = check.structure
     if structure is not None:
-        name = structure.public_name
         already = relation_to(g.account, structure)
+        name = structure.public_name if already == "member" else structure.name_for_outsiders
         if already in ("member", "pending"):
             return replace(check, message=outcome_message(already, name)[0])
         if attach:

@@ -1,8 +1,9 @@
 """Annuaire des structures: what anyone may find, and see, of the structures in the portal.
 
 Private persons (PARTICULIER) are never listed: their structure is a person (name, home address),
-and the directory is public. A non-diffusible structure is found by its name or identifier only,
-never by its city, and shows nothing else.
+and the directory is public. Non-diffusible structures are never listed either: the sign-up form
+promises it ("not listed in the portal's directory"), and their name is not shown to outsiders
+anywhere else (Structure.name_for_outsiders).
 """
 from dataclasses import dataclass
 
@@ -34,7 +35,9 @@ def clean_query(raw):
 
 
 def listed():
-    return Structure.select().where(Structure.identifier_type != "PARTICULIER")
+    return Structure.select().where(
+        (Structure.identifier_type != "PARTICULIER") & (Structure.non_diffusible == False)  # noqa: E712
+    )
 
 
 def matching(query):
@@ -47,8 +50,7 @@ def matching(query):
         | Structure.label.contains(query)
         | Structure.identifier.contains(query.replace(" ", ""))
     )
-    by_city = (Structure.non_diffusible == False) & Structure.city.contains(query)  # noqa: E712
-    return structures.where(by_name | by_city)
+    return structures.where(by_name | Structure.city.contains(query))
 
 
 def search(raw_query, page=1):
