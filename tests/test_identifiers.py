@@ -63,11 +63,17 @@ def test_eu_vat_errors(app, raw, message):
     assert validate(app, "UE_HORS_FRANCE", raw)[1] == message
 
 
-def test_outside_eu_identifier_up_to_18_characters(app):
-    assert validate(app, "HORS_UE", "ab-12 345") == ("AB-12345", None)
+def test_outside_eu_identifier_up_to_18_letters_or_digits_separators_ignored(app):
+    assert validate(app, "HORS_UE", "ab-12 345") == ("AB12345", None)
+    assert validate(app, "HORS_UE", "CHE-116.281.710") == ("CHE116281710", None)  # Swiss UID, as printed
+    assert validate(app, "HORS_UE", "che 116 281 710") == ("CHE116281710", None)  # the same structure
+    assert validate(app, "HORS_UE", "12-3456789") == ("123456789", None)  # a US EIN
+    assert validate(app, "HORS_UE", "CHE-123.456.789")[1] == (
+        "This Swiss UID's check digit is wrong: check each digit (CHE-123.456.789).")
     assert validate(app, "HORS_UE", "A" * 18) == ("A" * 18, None)
-    assert validate(app, "HORS_UE", "A" * 19)[1] == "The identifier has at most 18 characters; you typed 19."
-    assert validate(app, "HORS_UE", "AB_12")[1] == "Use letters, digits and hyphens only."
+    assert validate(app, "HORS_UE", "A-" * 18) == ("A" * 18, None)  # 18 once the hyphens are gone
+    assert validate(app, "HORS_UE", "A" * 19)[1] == "The identifier has at most 18 letters or digits; you typed 19."
+    assert validate(app, "HORS_UE", "AB_12")[1] == "Use letters and digits only (spaces, dots and hyphens are ignored)."
     assert validate(app, "HORS_UE", " ")[1] == "Enter the structure's identifier."
 
 

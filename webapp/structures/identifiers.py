@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from stdnum import exceptions as stdnum_errors
+from stdnum.ch import uid as ch_uid
 from stdnum.eu import vat as eu_vat
 from stdnum.fr import siret as fr_siret
 
@@ -62,7 +63,8 @@ IDENTIFIER_TYPES = (
     ),
     IdentifierType(
         "HORS_UE", _l("Structure outside the EU"),
-        _l("Up to 18 letters or digits, as issued in the structure's country"),
+        _l("Up to 18 letters or digits, as issued in the structure's country; spaces, dots and hyphens "
+           "are ignored, for example CHE-116.281.710"),
         COMPANY_FIELDS + ADDRESS_FIELDS + ("non_diffusible",), _required_company(),
         default_country="",
     ),
@@ -137,13 +139,17 @@ def _validate_eu_vat(value, country):
 
 
 def _validate_outside_eu(value, country):
-    value = re.sub(r"\s", "", value).upper()
+    """National formats keep their separators on paper (Swiss UID CHE-116.281.710, US EIN 12-3456789):
+    stored without them, so one structure is one identifier however it was typed."""
+    value = re.sub(r"[\s.\-/]", "", value).upper()
     if not value:
         return value, _l("Enter the structure's identifier.")
+    if not re.fullmatch(r"[A-Z0-9]+", value):
+        return value, _l("Use letters and digits only (spaces, dots and hyphens are ignored).")
     if len(value) > 18:
-        return value, _l("The identifier has at most 18 characters; you typed %(count)s.", count=len(value))
-    if not re.fullmatch(r"[A-Z0-9-]+", value):
-        return value, _l("Use letters, digits and hyphens only.")
+        return value, _l("The identifier has at most 18 letters or digits; you typed %(count)s.", count=len(value))
+    if value.startswith("CHE") and len(value) == 12 and value[3:].isdigit() and not ch_uid.is_valid(value):
+        return value, _l("This Swiss UID's check digit is wrong: check each digit (CHE-123.456.789).")
     return value, None
 
 
