@@ -274,7 +274,7 @@ def test_a_keystroke_that_changes_no_field_answers_the_feedback_line_alone(post_
 
 
 def test_a_complete_siret_sends_only_the_fields_it_prefills(post_fragment):
-    body = keystroke(post_fragment, "90110001600012", country="FR")
+    body = keystroke(post_fragment, "90110001600012", country="FR", country_default="FR")
     assert oob_ids(body) == {"structure_type-group", "company_name-group", "address_line-group", "postcode-group",
                              "city-group", "prefilled_siret"}
     assert "structure-fields" not in body and 'name="country"' not in body  # France already: not sent
@@ -282,7 +282,7 @@ def test_a_complete_siret_sends_only_the_fields_it_prefills(post_fragment):
     assert value(body, "prefilled_siret") == "90110001600012"
     # the same SIRET again (prefilled_siret came back with the page): nothing to change
     again = keystroke(post_fragment, "90110001600012", prefilled_siret="90110001600012", country="FR",
-                      company_name="MY OWN NAME", structure_type="company")
+                      country_default="FR", company_name="MY OWN NAME", structure_type="company")
     assert oob_ids(again) == set() and "MY OWN NAME" not in again
 
 
@@ -299,10 +299,25 @@ def test_the_already_declared_state_flipping_sends_the_whole_block(app, post_fra
 
 
 def test_an_eu_vat_number_sends_the_country_it_sets(post_fragment):
-    body = keystroke(post_fragment, "DE136695976", type_code="UE_HORS_FRANCE", country="")
-    assert oob_ids(body) == {"country-group"}
-    assert selected(body, "country") == "DE"
-    assert oob_ids(keystroke(post_fragment, "DE136695976", type_code="UE_HORS_FRANCE", country="DE")) == set()
+    body = keystroke(post_fragment, "DE136695976", type_code="UE_HORS_FRANCE", country="", country_default="")
+    assert oob_ids(body) == {"country-group", "country_default"}
+    assert selected(body, "country") == "DE" and value(body, "country_default") == "DE"
+    assert oob_ids(keystroke(post_fragment, "DE136695976", type_code="UE_HORS_FRANCE", country="DE",
+                             country_default="DE")) == set()
+
+
+@pytest.mark.parametrize("country, default, new_type, expected", [
+    ("FR", "FR", "RIDET", "NC"),  # the portal's choice: the new type's default
+    ("FR", "FR", "TAHITI", "PF"),
+    ("NC", "NC", "SIRET", "FR"),
+    ("FR", "FR", "HORS_UE", ""),  # a type with no default: the person chooses
+    ("BE", "FR", "RIDET", "BE"),  # the person chose Belgium: kept
+])
+def test_changing_the_type_sets_its_default_country_unless_the_person_chose_one(post_fragment, country, default,
+                                                                                new_type, expected):
+    body = fragment(post_fragment("/inscription/type", {"identifier_type": new_type, "country": country,
+                                                        "country_default": default}))
+    assert (selected(body, "country") or "") == expected
 
 
 def test_the_identifier_input_says_its_complete_length_and_has_a_busy_status(post_fragment):

@@ -85,6 +85,9 @@ class StructureFields:
     identifier_type = SelectField(_l("Identifier type"), validate_choice=False)
     identifier = StringField(_l("Identifier"), validators=[Optional(), Length(max=40)])
     prefilled_siret = HiddenField()
+    # The country the portal last set (a type's default, the register, an EU VAT prefix): while the
+    # country still equals it, the person has not chosen one, and a type change may set another.
+    country_default = HiddenField()
     structure_type = SelectField(_l("Structure type"), validate_choice=False)
     company_name = StringField(_l("Company name"), validators=[Optional(), Length(max=200)])
     label = StringField(_l("Structure label"), validators=[Optional(), Length(max=200)])
@@ -110,7 +113,7 @@ class StructureFields:
         kind = self.chosen_type()
         self.country.choices = country_select_choices(outside_eu_only=kind is not None and kind.code == "HORS_UE")
         if kind and not self.country.data:
-            self.country.data = kind.default_country
+            self.country.data = self.country_default.data = kind.default_country
 
     def drop_unasked_fields(self):
         """Forget values (and errors) of structure fields the chosen type does not show: forged or stale."""

@@ -44,7 +44,7 @@ def apply_prefill(form, check, overwrite=True):
     """
     kind = form.chosen_type()
     if kind is not None and kind.code == "UE_HORS_FRANCE" and check.identifier and not check.is_error:
-        form.country.data = vat_country(check.identifier)
+        form.country.data = form.country_default.data = vat_country(check.identifier)
     if check.status != "found" or form.prefilled_siret.data == check.identifier:
         return
     values = prefill_values(check.record)
@@ -59,6 +59,8 @@ def apply_prefill(form, check, overwrite=True):
             field.data = value
     form.prefilled_siret.data = check.identifier
     form.identifier.data = check.identifier
+    if "country" in values:
+        form.country_default.data = form.country.data
 
 
 def apply_feature_defaults(form):
@@ -73,8 +75,13 @@ def apply_feature_defaults(form):
 
 
 def type_chosen(form):
-    """The identifier type changed: forget the identifier and what it pre-filled. Returns the check."""
+    """The identifier type changed: forget the identifier and what it pre-filled; the country becomes
+    the new type's default (France, Nouvelle-Calédonie, Polynésie française, or none to choose) unless
+    the person chose one. Returns the check."""
     apply_feature_defaults(form)
+    kind = form.chosen_type()
+    if kind is not None and (form.country.data or "") == (form.country_default.data or ""):
+        form.country.data = form.country_default.data = kind.default_country
     form.identifier.data = ""
     form.prefilled_siret.data = ""
     return check_identifier(form.identifier_type.data, "")
@@ -109,7 +116,7 @@ def identifier_typed(form):
     apply_feature_defaults(form)
     check = check_identifier(form.identifier_type.data, form.identifier.data)
     kind = form.chosen_type()
-    names = [name for name in asked_fields(kind) if name != "identifier"] + ["prefilled_siret"]
+    names = [name for name in asked_fields(kind) if name != "identifier"] + ["prefilled_siret", "country_default"]
     before = {name: getattr(form, name).data for name in names}
     apply_prefill(form, check)
     if request.form.get(SHOWN_FIELD, "") != fields_shown(kind, check):
