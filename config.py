@@ -1,6 +1,7 @@
 """Settings. Every value can be set from an environment variable of the same name."""
 import os
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
@@ -111,6 +112,9 @@ class Config:
     SIRENE_CACHE_NEGATIVE_TTL_SECONDS = env_int("SIRENE_CACHE_NEGATIVE_TTL_SECONDS", 60)
 
     BABEL_DEFAULT_LOCALE = "fr"
+    # Dates and times are stored in UTC and shown in this zone, named beside them ("heure : France").
+    PORTAL_TIMEZONE = os.environ.get("PORTAL_TIMEZONE") or "Europe/Paris"
+    BABEL_DEFAULT_TIMEZONE = PORTAL_TIMEZONE
     BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "webapp" / "translations")
     LANGUAGES = ("fr", "en")
 
@@ -217,6 +221,13 @@ def apply_environment(cfg):
     for name, value in ENVIRONMENT_DEFAULTS[mode].items():
         if cfg.get(name) is None:
             cfg[name] = value
+    try:
+        ZoneInfo(cfg.get("PORTAL_TIMEZONE") or "")
+    except (ValueError, ZoneInfoNotFoundError):
+        raise ConfigurationError(
+            f"PORTAL_TIMEZONE={cfg.get('PORTAL_TIMEZONE')!r} is not a time zone: use an IANA name such as Europe/Paris"
+        ) from None
+    cfg["BABEL_DEFAULT_TIMEZONE"] = cfg["PORTAL_TIMEZONE"]
     if cfg.get("OUTBOX_DELIVERY") not in OUTBOX_DELIVERY_MODES:
         raise ConfigurationError(
             f"OUTBOX_DELIVERY={cfg.get('OUTBOX_DELIVERY')!r} is not a known mode: set it to 'background' (the "

@@ -1,10 +1,13 @@
-"""Gettext catalogues: the .po files are the source; .mo files are compiled from them when stale."""
+"""Languages: the catalogues (the .po files are the source; .mo files are compiled from them when
+stale), the language of each request, and how dates and phone numbers are shown to a reader."""
 from pathlib import Path
 
+import phonenumbers
+from babel.dates import get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, request, session
-from flask_babel import get_locale
+from flask_babel import format_datetime, get_locale, get_timezone
 
 from webapp.extensions import babel
 
@@ -78,6 +81,8 @@ def init_i18n(app):
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["url_with_language"] = url_with_language
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["phone_number"] = phone_number
 
 
 def select_locale():
@@ -95,3 +100,22 @@ def babel_languages():
     return current_app.config["LANGUAGES"]
 
 
+
+
+def local_datetime(value, format="short"):
+    """A stored UTC date and time in the portal's zone (PORTAL_TIMEZONE), the zone named beside it."""
+    if value is None:
+        return ""
+    zone = get_timezone_location(get_timezone(), locale=str(get_locale()))
+    return f"{format_datetime(value, format)} ({zone})"
+
+
+def phone_number(value):
+    """A stored number (E.164) as people write it: national format at home, international otherwise."""
+    try:
+        number = phonenumbers.parse(value or "", None)
+    except phonenumbers.NumberParseException:
+        return value or ""
+    home = phonenumbers.region_code_for_number(number) in ("FR", "GP", "MQ", "GF", "RE", "YT", "PM", "BL", "MF")
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if home else phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
