@@ -1,3 +1,4 @@
+import wave
 from datetime import timedelta
 
 import pytest
@@ -149,3 +150,18 @@ def test_live_challenge(ctx):
     assert captcha.live_challenge("x" * 200) is None
     expire(challenge)
     assert captcha.live_challenge(challenge.public_id) is None
+
+
+def test_the_audio_speaks_the_digits_in_the_page_language(app):
+    french, english = captcha.audio_for("fr"), captcha.audio_for("en")
+    assert sorted(french.choices) == list("0123456789")  # the portal's French recordings
+    assert "A" in english.choices  # the library's English voice (letters too)
+    for digit in "0123456789":
+        with wave.open(str(captcha.VOICES / "fr" / digit / "espeak-fr.wav")) as recording:
+            assert (recording.getframerate(), recording.getsampwidth(), recording.getnchannels()) == (8000, 1, 1)
+            assert 0.1 < recording.getnframes() / 8000 < 1.0  # a spoken digit, trimmed of silence
+    with app.test_request_context("/?lang=fr"):
+        app.preprocess_request()
+        challenge = captcha.issue_challenge()
+        wav = captcha.render_audio(challenge)
+        assert wav[:4] == b"RIFF"

@@ -9,20 +9,24 @@ gives the same answer for the same public id.
 
 Alphabet: digits only. The captcha library ships recorded voices for 0-9 and A-Z, but the letters
 are spoken with their English names, which French users mishear (English "G" sounds like French
-"J", English "E" like French "I"); English digit names are widely understood. 1 and 7 look alike
+"J", English "E" like French "I"). The digits are spoken in the page's language: French ones
+recorded once with eSpeak NG (voices/README.md), the library's English ones otherwise. 1 and 7 look alike
 once the font is warped, so they are left out: 8 symbols, 6 characters, 262,144 answers, and a
 challenge dies after CAPTCHA_MAX_ATTEMPTS tries.
 """
 import enum
+import functools
 import hashlib
 import hmac
 import re
 import secrets
 from datetime import timedelta
+from pathlib import Path
 
 from captcha.audio import AudioCaptcha
 from captcha.image import ImageCaptcha
-from flask import current_app
+from flask import current_app, has_request_context
+from flask_babel import get_locale
 
 from webapp.models import CaptchaChallenge, utcnow
 
@@ -32,7 +36,15 @@ ANSWER_LENGTH = 6
 TEST_MODE_ANSWER = "PASSED"
 IMAGE_SIZE = (240, 80)
 
-_audio = AudioCaptcha()  # loads its voice files once per process, on first use
+VOICES = Path(__file__).resolve().parent / "voices"
+
+
+@functools.lru_cache(maxsize=4)
+def audio_for(language):
+    """The digits spoken in `language` when the portal has them (voices/<language>/), else English.
+    Each AudioCaptcha loads its voice files once per process, on first use."""
+    folder = VOICES / language
+    return AudioCaptcha(voicedir=str(folder)) if folder.is_dir() else AudioCaptcha()
 
 
 class CheckResult(enum.Enum):
@@ -114,8 +126,11 @@ def render_image(challenge):
     return ImageCaptcha(width=width, height=height).generate(answer_for(challenge.public_id)).getvalue()
 
 
-def render_audio(challenge):
-    return bytes(_audio.generate(answer_for(challenge.public_id)))
+def render_audio(challenge, language=None):
+    """The answer spoken in `language` (by default the request's, English outside a request)."""
+    if language is None:
+        language = get_locale().language if has_request_context() else "en"
+    return bytes(audio_for(language).generate(answer_for(challenge.public_id)))
 
 
 def _matches(challenge, answer):
