@@ -159,6 +159,11 @@ def open_a_workspace(page, card):
         either("L'espace de travail « Engagements » est ouvert", "The workspace “Commitments” is open")
     )
     expect(choice(page, "engagements", "yes")).to_be_checked()
+    # The confirmation is also seen where the person clicked, not only heard.
+    expect(page.locator("#workspace-engagements .workspace__saved")).to_be_visible()
+    expect(page.locator("#workspace-engagements .workspace__saved")).to_contain_text(
+        either("L'espace de travail « Engagements » est ouvert", "The workspace “Commitments” is open")
+    )
     assert page.evaluate("window.__sameDocument") is True, "the toggle reloaded the page instead of htmx"
 
     page.reload()
