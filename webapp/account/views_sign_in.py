@@ -11,7 +11,7 @@ from webapp.models import Account
 from webapp.web.rendering import render
 from webapp.account import bp
 from webapp.account.after_response import deliver_after_response
-from webapp.web.limits import count_failure, wait_text
+from webapp.web.limits import count_failure, page_when_limited, wait_text
 from webapp.account.forms import SignInCodeForm, SignInForm
 from webapp.account.known_devices import remember_device
 from webapp.account.lockout import clear_failures, record_failure, wait_before_attempt
@@ -53,6 +53,15 @@ def sign_in():
         return deliver_after_response(response)  # a lock notice leaves after the answer: same timing
     status = 422 if form.errors else 200
     return render("account/sign_in.html", status=status, form=form, failed=bool(form.errors))
+
+
+@page_when_limited("account.sign_in")
+def sign_in_limited():
+    """Too many wrong passwords from this network or for this address: the form again with the address
+    typed (limits.py puts when to retry above it)."""
+    form = SignInForm()
+    form.next.data = safe_next(form.next.data) or ""
+    return render("account/sign_in.html", status=429, form=form, failed=True)
 
 
 def after_password(account, next_url):
