@@ -194,7 +194,7 @@ def hostile_portal(hostile_app):
                             data={"email": INVITEE["email"], "csrf_token": csrf(manager)})
     pages["invited"] = follow(manager, response)
     [invitation] = mails(app, "invitation")
-    link = re.search(r"http://portal\.test(/invitation/\S+)", invitation.body_text).group(1)
+    link = re.search(r"http://portal\.test(/invitation/[^\s?]+)", invitation.body_text).group(1)
     visitor = app.test_client()
     pages["invitation"] = get(visitor, link + "?lang=en")
     response = visitor.post(link, data={
@@ -207,7 +207,7 @@ def hostile_portal(hostile_app):
     assert response.status_code == 303
     response.close()  # the reset link is written after the answer has left (account/after_response.py)
     [reset] = mails(app, "password_reset")
-    pages["reset"] = get(visitor, re.search(r"http://portal\.test(/\S+)", reset.body_text).group(1) + "?lang=en")
+    pages["reset"] = get(visitor, re.search(r"http://portal\.test(/[^\s?]+)", reset.body_text).group(1) + "?lang=en")
     app.config["TWO_FACTOR"] = "mandatory"
     response = visitor.post("/connexion", data={"email": REQUESTER["email"], "password": PASSWORD,
                                                 "csrf_token": csrf(visitor)})

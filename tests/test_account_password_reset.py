@@ -22,7 +22,7 @@ def forgot(client, email, answered=True):
 
 
 def reset_path(message):
-    return re.search(r"http://portal\.test(/mot-de-passe/nouveau/\S+)", message.body_text).group(1)
+    return re.search(r"http://portal\.test(/mot-de-passe/nouveau/[^\s?]+)", message.body_text).group(1)
 
 
 def reset_links(outbox):

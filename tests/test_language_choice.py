@@ -10,10 +10,10 @@ from webapp.models import Account
 
 @pytest.fixture
 def alice(app, client, active_alice):
-    """Alice, signed in, her e-mails in French (she signed up on the English page)."""
+    """Alice, signed in on the English page, her e-mails in French (as if she had chosen it before)."""
+    assert sign_in(client).status_code == 303
     with app.app_context(), db.connection_context():
         Account.update(locale="fr").execute()
-    assert sign_in(client).status_code == 303
     return client
 
 

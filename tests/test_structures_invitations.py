@@ -34,7 +34,7 @@ def invite(app, client, structure_id, email):
 
 
 def invitation_path(message):
-    return re.search(r"http://portal\.test(/invitation/\S+)", message.body_text).group(1)
+    return re.search(r"http://portal\.test(/invitation/[^\s?]+)", message.body_text).group(1)
 
 
 def sent_link(app, client, ann, outbox, email):
