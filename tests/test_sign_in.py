@@ -28,6 +28,10 @@ def active_alice(app, client, outbox):
                                        "secret_question": "first_pet", "secret_answer": "Rex",
                                        "csrf_token": csrf(client)})
     assert response.status_code == 303
+    # Welcomed already: her sign-ins land on "My account" (the first one after activation lands on
+    # the welcome page: tests/test_activation_welcome.py).
+    with app.app_context(), db.connection_context():
+        Account.update(welcome_pending=False).execute()
 
 
 def test_wrong_password(client, active_alice):

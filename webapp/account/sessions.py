@@ -15,6 +15,8 @@ from webapp.account.sign_in_sessions import find_session, open_session, revoke, 
 
 PENDING_KEY = "pending_sign_in"
 SESSION_KEY = "sign_in_session"
+SIGN_IN_EMAIL_KEY = "sign_in_email"  # the address just activated here: the sign-in page fills it in
+WELCOME_KEY = "welcome"  # this session began with the first sign-in after activation
 
 
 def user_agent():
