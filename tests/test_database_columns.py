@@ -5,7 +5,7 @@ from peewee import CharField, DateTimeField, IntegerField, Model
 
 from webapp.database import add_missing_columns, create_tables
 from webapp.extensions import db
-from webapp.models import Account, utcnow
+from webapp.models import Account, Membership, Role, Structure, utcnow
 
 
 class OldProbe(Model):
@@ -73,16 +73,23 @@ def test_create_tables_brings_an_old_account_table_up_to_date(app, runner):
     with app.app_context(), db.connection_context():
         account = Account.create(email="old@example.fr", first_name="Old", last_name="Row",
                                  contact_email="old@example.fr", terms_accepted_at=utcnow(), survey_consent=True)
+        structure = Structure.create(identifier_type="SIRET", identifier="90110001600012")
+        Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
         # The table as the release before these columns created it.
-        for column in ("survey_consent_at", "survey_withdrawn_at"):
+        for column in ("survey_consent_at", "survey_withdrawn_at", "welcome_pending"):
             db.execute_sql(f"ALTER TABLE account DROP COLUMN {column}")
         assert "survey_consent_at" not in columns("account")
     with app.app_context():
-        assert create_tables() == [("account", "survey_consent_at"), ("account", "survey_withdrawn_at")]
+        assert create_tables() == [
+            ("account", "survey_consent_at"), ("account", "survey_withdrawn_at"), ("account", "welcome_pending"),
+        ]
     with app.app_context(), db.connection_context():
-        assert {"survey_consent_at", "survey_withdrawn_at"} <= columns("account")
+        assert {"survey_consent_at", "survey_withdrawn_at", "welcome_pending"} <= columns("account")
         kept = Account.get_by_id(account.id)
         assert kept.email == "old@example.fr" and kept.survey_consent is True and kept.survey_consent_at is None
+        assert kept.welcome_pending is False  # a NOT NULL column: existing rows got its default
+        # Nothing that refers to the account went (a rebuilt table would have cascaded its deletion).
+        assert Membership.select().where(Membership.account == account.id).count() == 1
         db.execute_sql("ALTER TABLE account DROP COLUMN survey_withdrawn_at")
     result = runner.invoke(args=["init-db"])
     assert result.exit_code == 0, result.output

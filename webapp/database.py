@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 from peewee import PostgresqlDatabase
 from playhouse import db_url
-from playhouse.migrate import SchemaMigrator, migrate
+from playhouse.migrate import SchemaMigrator, SqliteMigrator, migrate
 
 from webapp.extensions import db
 
@@ -66,6 +66,10 @@ def add_missing_columns(models):
     or `flask init-db`. Only additions: a column is never dropped, renamed or changed. A new column
     must be nullable or have a default (existing rows get the default); anything else needs a real
     migration and stops the start with the table and column named.
+
+    SQLite: a NOT NULL column is added without the constraint (the portal always writes the default).
+    Adding the constraint there rebuilds the table with DROP TABLE, which, foreign keys on, would
+    delete every row that references it (ON DELETE CASCADE: an account's memberships, tokens ...).
     """
     migrator = SchemaMigrator.from_database(db.obj)
     columns = existing_columns()
@@ -82,9 +86,21 @@ def add_missing_columns(models):
                     f"{table}.{field.column_name}: a new column must be nullable or have a default to be "
                     "added to an existing table; write a migration for it."
                 )
-            migrate(migrator.add_column(table, field.column_name, field))
+            migrate(*add_column(migrator, table, field))
             added.append((table, field.column_name))
     return added
+
+
+def add_column(migrator, table, field):
+    """The operations adding `field`'s column to `table`, its existing rows given the default."""
+    if not isinstance(migrator, SqliteMigrator) or field.null:
+        return [migrator.add_column(table, field.column_name, field)]
+    field = field.clone()  # alter_add_column renames the field it is given
+    operations = [migrator.alter_add_column(table, field.column_name, field), migrator.apply_default(
+        table, field.column_name, field)]
+    if field.index or field.unique:
+        operations.append(migrator.add_index(table, (field.column_name,), field.unique))
+    return operations
 
 
 def existing_columns():
