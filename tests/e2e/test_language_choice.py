@@ -28,7 +28,7 @@ def test_only_the_pages_own_language_switch_changes_the_e_mail_language(js_conte
     page.fill("#email", EMAIL)
     page.fill("#password", PASSWORD)
     page.locator("main").get_by_role("button", name=re.compile("^(Se connecter|Sign in)$")).click()
-    expect(page.locator("h1")).to_have_text("Mon compte")
+    expect(page.locator("h1")).to_have_text("Rattachez votre compte à une structure")  # no structure: the choices
 
     # Another site links to the portal with ?lang=en: the page is in English, nothing is stored.
     link = f'<!doctype html><title>x</title><a id="go" href="{live_server.url}/mon-compte?lang=en">go</a>'

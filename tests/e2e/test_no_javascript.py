@@ -38,6 +38,9 @@ def sign_in(page, email):
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.locator("main").get_by_role("button", name=either("Se connecter", "Sign in")).click()
+    page.wait_for_url(re.compile(r"/mon-compte"))
+    if page.url.endswith("/mon-compte/bienvenue"):  # the first sign-in after activation: the welcome page
+        page.locator("main").get_by_role("link", name=either("Aller à « Mon compte »", "Go to “My account”")).click()
     expect(page.locator("h1")).to_have_text(either("Mon compte", "My account"))
 
 

@@ -154,6 +154,9 @@ def sign_in_and_see_structure(page, email):
     page.fill("#email", email)
     page.fill("#password", PASSWORD)
     page.locator("main").get_by_role("button", name=either("Se connecter", "Sign in")).click()
+    # The first sign-in after activation: the welcome page (tests/e2e/test_activation_welcome.py), then "Mon compte".
+    expect(page.locator("h1")).to_have_text(either("Félicitations ! Votre compte est créé.", "Congratulations! Your account is created."))
+    page.locator("main").get_by_role("link", name=either("Aller à « Mon compte »", "Go to “My account”")).click()
     expect(page.locator("h1")).to_have_text(either("Mon compte", "My account"))
     expect(page.locator("main")).to_contain_text(email)
     row = page.locator("main .structure-card", has_text=DEMO_COMPANY)
