@@ -185,7 +185,7 @@ def submit(client, **changes):
 
 def activation_path(message):
     """The path of the link in an e-mail: a sign-up's (/inscription/activation/...) or an account's."""
-    return re.search(r"http://portal\.test((?:/inscription)?/activation/\S+)", message.body_text).group(1)
+    return re.search(r"http://portal\.test((?:/inscription)?/activation/[^\s?]+)", message.body_text).group(1)
 
 
 def activation_page(client, message):
@@ -233,7 +233,7 @@ def forgot(client, email, answered=True):
 
 
 def reset_path(message):
-    return re.search(r"http://portal\.test(/mot-de-passe/nouveau/\S+)", message.body_text).group(1)
+    return re.search(r"http://portal\.test(/mot-de-passe/nouveau/[^\s?]+)", message.body_text).group(1)
 
 
 def reset(client, link, **changes):
@@ -287,7 +287,7 @@ def decide(client, structure_id, htmx=False, **data):
 
 
 def invitation_path(message):
-    return re.search(r"http://portal\.test(/invitation/\S+)", message.body_text).group(1)
+    return re.search(r"http://portal\.test(/invitation/[^\s?]+)", message.body_text).group(1)
 
 
 def create_data(**changes):

@@ -42,8 +42,8 @@ def test_message_page_shows_text_with_links(client, messages):
     page = response.get_data(as_text=True)
     assert "Development mailbox: e-mails are not really sent" in page
     assert "An account already exists" in page
-    assert f'<a href="{SIGN_IN}"' in page
-    assert f'<a href="{RESET}"' in page
+    assert f'<a href="{SIGN_IN}?lang=en"' in page
+    assert f'<a href="{RESET}?lang=en"' in page
     assert f'href="/dev/mailbox/{first.id}/html"' in page
 
 
@@ -53,7 +53,7 @@ def test_html_version_is_its_own_document_with_a_strict_csp(client, messages):
     assert response.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
     page = response.get_data(as_text=True)
     assert page.lstrip().startswith("<!doctype html>")
-    assert f'href="{SIGN_IN}"' in page
+    assert f'href="{SIGN_IN}?lang=en"' in page
     assert "style-src 'self'" in client.get("/dev/mailbox/").headers["Content-Security-Policy"]
 
 

@@ -9,10 +9,11 @@ from webapp.models import Account
 
 @pytest.fixture
 def alice(app, client, active_alice, auth):
-    """Alice, signed in, her e-mails in French (she signed up on the English page)."""
+    """Alice, signed in on the English page, her e-mails in French (as if she had chosen it before:
+    signing in stores the page's language, so the choice is written after)."""
+    assert auth.sign_in().status_code == 303
     with app.app_context(), db.connection_context():
         Account.update(locale="fr").execute()
-    assert auth.sign_in().status_code == 303
     return client
 
 

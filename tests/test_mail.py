@@ -48,7 +48,7 @@ def test_queue_writes_a_row_and_sends_nothing(ctx, smtp_server):
     assert stored.kind == "account_exists"
     assert stored.sent_at is None and stored.attempts == 0
     assert SIGN_IN in stored.body_text and RESET in stored.body_text
-    assert f'href="{RESET}"' in stored.body_html
+    assert f'href="{RESET}?lang=fr"' in stored.body_html  # opens in the e-mail's language
     assert ctx.config["PORTAL_NAME"] in stored.body_html
     assert smtp_server.messages == []
 
@@ -125,7 +125,7 @@ def test_smtp_round_trip(ctx, smtp_server):
     text = received.get_body(preferencelist=("plain",)).get_content()
     html = received.get_body(preferencelist=("html",)).get_content()
     assert SIGN_IN in text and RESET in text
-    assert f'href="{SIGN_IN}"' in html
+    assert f'href="{SIGN_IN}?lang=en"' in html
 
 
 def test_smtp_down_keeps_the_message_uncharged_then_sends_it_once(ctx):

@@ -5,6 +5,7 @@ import click
 from flask.cli import with_appcontext
 from peewee import PostgresqlDatabase
 from playhouse import db_url
+from playhouse.migrate import SchemaMigrator, SqliteMigrator, migrate
 
 from webapp.extensions import db
 
@@ -52,11 +53,72 @@ def create_tables():
         if isinstance(db.obj, PostgresqlDatabase):
             # PostgreSQL: several gunicorn workers start at once; one creates the tables, the others wait.
             db.execute_sql("SELECT pg_advisory_xact_lock(4707301)")
-        db.create_tables(PORTAL_MODELS + SIGNUP_MODELS + LOCKOUT_MODELS + OIDC_MODELS + REGISTER_MODELS, safe=True)
+        models = PORTAL_MODELS + SIGNUP_MODELS + LOCKOUT_MODELS + OIDC_MODELS + REGISTER_MODELS
+        db.create_tables(models, safe=True)
+        return add_missing_columns(models)
+
+
+def add_missing_columns(models):
+    """Add the columns a model has and its existing table lacks; returns [(table, column)] added.
+
+    create_tables(safe=True) creates missing tables but never touches an existing one, and the portal
+    has no migration tool: a column added to a model reaches an existing database here, at start-up
+    or `flask init-db`. Only additions: a column is never dropped, renamed or changed. A new column
+    must be nullable or have a default (existing rows get the default); anything else needs a real
+    migration and stops the start with the table and column named.
+
+    SQLite: a NOT NULL column is added without the constraint (the portal always writes the default).
+    Adding the constraint there rebuilds the table with DROP TABLE, which, foreign keys on, would
+    delete every row that references it (ON DELETE CASCADE: an account's memberships, tokens ...).
+    """
+    migrator = SchemaMigrator.from_database(db.obj)
+    columns = existing_columns()
+    added = []
+    for model in models:
+        table = model._meta.table_name
+        if table not in columns:
+            continue
+        for field in model._meta.sorted_fields:
+            if field.column_name in columns[table]:
+                continue
+            if not field.null and field.default is None:
+                raise RuntimeError(
+                    f"{table}.{field.column_name}: a new column must be nullable or have a default to be "
+                    "added to an existing table; write a migration for it."
+                )
+            migrate(*add_column(migrator, table, field))
+            added.append((table, field.column_name))
+    return added
+
+
+def add_column(migrator, table, field):
+    """The operations adding `field`'s column to `table`, its existing rows given the default."""
+    if not isinstance(migrator, SqliteMigrator) or field.null:
+        return [migrator.add_column(table, field.column_name, field)]
+    field = field.clone()  # alter_add_column renames the field it is given
+    operations = [migrator.alter_add_column(table, field.column_name, field), migrator.apply_default(
+        table, field.column_name, field)]
+    if field.index or field.unique:
+        operations.append(migrator.add_index(table, (field.column_name,), field.unique))
+    return operations
+
+
+def existing_columns():
+    """{table: {column names}} of the database's tables, in one query on PostgreSQL (every start runs it)."""
+    if isinstance(db.obj, PostgresqlDatabase):
+        cursor = db.execute_sql(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema()"
+        )
+        columns = {}
+        for table, column in cursor.fetchall():
+            columns.setdefault(table, set()).add(column)
+        return columns
+    return {table: {column.name for column in db.get_columns(table)} for table in db.get_tables()}
 
 
 @click.command("init-db", help="Create the portal's tables in DATABASE_URL (safe to run again).")
 @with_appcontext
 def init_db_command():
-    create_tables()
+    for table, column in create_tables():
+        click.echo(f"Added the column {table}.{column}.")
     click.echo("Tables are ready.")

@@ -1,12 +1,19 @@
-"""Languages: the catalogues (the .po files are the source; .mo files are compiled from them when
-stale), the language of each request, and how dates and phone numbers are shown to a reader."""
+"""Languages: the gettext catalogues (the .po files are the source; .mo files are compiled from them
+when stale), the language of each request, and how dates and phone numbers are shown to a reader.
+
+Which language a page speaks: ?lang= (which the session then remembers), else the session's choice,
+else the browser's Accept-Language, else French. Signing in keeps the language of the page signed in
+on and makes it the account's (sessions.start_session); a link in an e-mail carries the e-mail's
+language (links_in_language), so it opens in the language the e-mail was read in.
+"""
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import phonenumbers
 from babel.dates import get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_babel import format_datetime, get_locale, get_timezone
 
 from webapp.extensions import babel
@@ -83,6 +90,8 @@ def init_i18n(app):
     app.jinja_env.globals["url_with_language"] = url_with_language
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["phone_number"] = phone_number
+    app.before_request(apply_requested_language)
+    app.after_request(vary_on_browser_language)
 
 
 def select_locale():
@@ -93,7 +102,56 @@ def select_locale():
         return requested
     if session.get("lang") in languages:
         return session["lang"]
-    return "fr"
+    # A first visit: the browser's preference, not stored (it is sent again with every request).
+    g.language_from_browser = True
+    return browser_language(languages)
+
+
+def browser_language(languages, default="fr"):
+    """The first language of Accept-Language, by preference, that the portal speaks ("fr-CA" is "fr").
+
+    Not werkzeug's best_match, which prefers an exact tag of lower quality ("en;q=0.5") to a regional
+    variant the person put first ("fr-CA").
+    """
+    for value, quality in request.accept_languages:  # best first
+        primary = value.replace("_", "-").split("-")[0].lower()
+        if quality > 0 and primary in languages:
+            return primary
+    return default
+
+
+def apply_requested_language():
+    """?lang= is remembered even by a request that renders nothing (a link from an e-mail that redirects)."""
+    if "lang" in request.args:
+        get_locale()
+
+
+def vary_on_browser_language(response):
+    """A page whose language came from Accept-Language says so to caches."""
+    if g.get("language_from_browser"):
+        response.vary.add("Accept-Language")
+    return response
+
+
+def in_language(url, language):
+    """`url` with lang=`language` in its query (any other lang= replaced, the rest kept)."""
+    parts = urlsplit(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query, keep_blank_values=True) if key != "lang"]
+    query.append(("lang", language))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def links_in_language(context, language):
+    """An e-mail's context with its links to this portal (the *_url values under PORTAL_BASE_URL, as
+    webapp.web.urls.external_url builds them) opening in `language`: ?lang= shows the page in it."""
+    from webapp.web.urls import base_url
+
+    portal = base_url() + "/"
+    return {
+        name: in_language(value, language)
+        if name.endswith("_url") and isinstance(value, str) and value.startswith(portal) else value
+        for name, value in context.items()
+    }
 
 
 def babel_languages():

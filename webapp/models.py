@@ -59,6 +59,13 @@ class Account(BaseModel):
     locale = CharField(max_length=5, default="fr")
     created_at = DateTimeField(default=utcnow)
     activated_at = DateTimeField(null=True)
+    # Satisfaction surveys (survey_consent): when consent was last given (ticked at sign-up, or given
+    # on "My account") and last withdrawn. Added after the first release: database.add_missing_columns.
+    survey_consent_at = DateTimeField(null=True)
+    survey_withdrawn_at = DateTimeField(null=True)
+    # Set at activation: the first sign-in then lands on the "your account is created" page, once.
+    # Existing rows get the default (False) from database.add_missing_columns: no welcome for them.
+    welcome_pending = BooleanField(default=False)
 
     @property
     def full_name(self):

@@ -132,7 +132,9 @@ def sign_in(page, email, password=PASSWORD):
     page.fill("#email", email)
     page.fill("#password", password)
     page.locator("main").get_by_role("button", name=either("Se connecter", "Sign in")).click()
-    expect(page).to_have_url(re.compile(r"/mon-compte$"))  # not /connexion/code
+    expect(page).to_have_url(re.compile(r"/mon-compte(/bienvenue)?$"))  # not /connexion/code
+    if page.url.endswith("/mon-compte/bienvenue"):  # the first sign-in after activation: the welcome page
+        page.locator("main").get_by_role("link", name=either("Aller à « Mon compte »", "Go to “My account”")).click()
     expect(page.locator("h1")).to_have_text(either("Mon compte", "My account"))
     expect(page.locator("main")).to_contain_text(email)
 

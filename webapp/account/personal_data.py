@@ -23,8 +23,9 @@ from webapp.models import (
 )
 
 ACCOUNT_FIELDS = (
-    "email", "first_name", "last_name", "phone", "contact_email", "survey_consent", "terms_accepted_at",
-    "secret_question", "is_active", "is_admin", "email_codes_enabled", "locale", "created_at", "activated_at",
+    "email", "first_name", "last_name", "phone", "contact_email", "survey_consent", "survey_consent_at",
+    "survey_withdrawn_at", "terms_accepted_at", "secret_question", "is_active", "is_admin", "email_codes_enabled",
+    "locale", "created_at", "activated_at",
 )
 NOT_EXPORTED = {
     "password_hash": "exists, not exported (a one-way hash of your password)",

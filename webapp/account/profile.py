@@ -1,6 +1,7 @@
 """Changes a signed-in user makes to their own account."""
 from webapp.extensions import db
 from webapp.credentials import hash_password, normalise_secret_answer
+from webapp.models import Account, utcnow
 from webapp.account.password_reset import queue_password_changed, set_password_ending_sessions
 
 DETAIL_FIELDS = ("first_name", "last_name", "phone", "contact_email")
@@ -25,3 +26,23 @@ def change_secret_question(account, question, answer):
     account.secret_question = question
     account.secret_answer_hash = hash_password(normalise_secret_answer(answer))
     account.save()
+
+
+def set_survey_consent(account, consent):
+    """Give (True) or withdraw (False) the consent to satisfaction surveys, recording when.
+
+    Returns False when the consent already stood so (a second click, another tab): nothing changes
+    then, and the recorded date stays the one of the actual change.
+    """
+    now = utcnow()
+    if consent:
+        changes = {Account.survey_consent: True, Account.survey_consent_at: now}
+    else:
+        changes = {Account.survey_consent: False, Account.survey_withdrawn_at: now}
+    changed = Account.update(changes).where(
+        (Account.id == account.id) & (Account.survey_consent != consent)
+    ).execute()
+    if changed:
+        for field, value in changes.items():
+            setattr(account, field.name, value)
+    return changed == 1

@@ -1,8 +1,8 @@
 """Forms of "My account": personal details, password, secret question, two-step sign-in."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, ValidationError
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms import HiddenField, PasswordField, StringField, ValidationError
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from webapp.forms import CleanTextMeta, check_email, check_phone
 from webapp.account.forms import REQUIRED, NewPasswordFields, SecretQuestionFields
@@ -42,6 +42,15 @@ class DetailsForm(FlaskForm):
             "phone": (self.phone.data or "").strip(),
             "contact_email": self.contact_email.data.strip(),
         }
+
+
+class SurveyConsentForm(FlaskForm):
+    """Give or withdraw the survey consent: the page's one button carries what it does."""
+
+    consent = HiddenField(validators=[AnyOf(("give", "withdraw"))])
+
+    def giving(self):
+        return self.consent.data == "give"
 
 
 class ChangePasswordForm(CurrentPasswordField, NewPasswordFields, FlaskForm):

@@ -30,6 +30,7 @@ def activate_account(record, password, question, answer):
         account.secret_answer_hash = hash_password(normalise_secret_answer(answer))
         account.is_active = True
         account.activated_at = utcnow()
+        account.welcome_pending = True  # the first sign-in shows the welcome page (views_welcome.py)
         account.save()
     return True
 
@@ -45,6 +46,25 @@ def authenticate(email, password):
         verify_password(None, password or "")
         return None
     return account if verify_password(account.password_hash, password or "") else None
+
+
+def has_structure(account):
+    """True when the account belongs to a structure or waits for an answer to join one."""
+    return (
+        Membership.select().where(Membership.account == account).exists()
+        or AttachmentRequest.select().where(
+            (AttachmentRequest.account == account) & (AttachmentRequest.status == AttachmentStatus.PENDING)
+        ).exists()
+    )
+
+
+def take_welcome(account):
+    """True once after activation (Account.welcome_pending), then never again, whatever the browser."""
+    changed = Account.update(welcome_pending=False).where(
+        (Account.id == account.id) & (Account.welcome_pending == True)  # noqa: E712
+    ).execute()
+    account.welcome_pending = False
+    return changed == 1
 
 
 def account_overview(account):

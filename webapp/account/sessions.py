@@ -7,7 +7,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, g, request, session
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 
 from webapp.account import bp
 from webapp.account.known_devices import current_device_hash
@@ -15,6 +15,8 @@ from webapp.account.sign_in_sessions import find_session, open_session, revoke, 
 
 PENDING_KEY = "pending_sign_in"
 SESSION_KEY = "sign_in_session"
+SIGN_IN_EMAIL_KEY = "sign_in_email"  # the address just activated here: the sign-in page fills it in
+WELCOME_KEY = "welcome"  # this session began with the first sign-in after activation
 
 
 def user_agent():
@@ -67,10 +69,16 @@ def clear_session():
 
 
 def start_session(account):
+    """Sign `account` in on this browser, in the language of the page it signed in on, which becomes the
+    account's own (its e-mails' language): signing in never switches the language under the person."""
+    language = str(get_locale())
     end_session()  # a browser signed in already (maybe as someone else) leaves that session for good
     session.clear()  # a fresh session: nothing from before signing in carries over
     session[SESSION_KEY] = open_session(account, user_agent())
-    session["lang"] = account.locale
+    session["lang"] = language
+    if account.locale != language:
+        type(account).update(locale=language).where(type(account).id == account.id).execute()
+        account.locale = language
 
 
 def end_session():

@@ -11,6 +11,7 @@ from webapp.account import bp
 from webapp.mail.after_response import after_response
 from webapp.account.forms import ActivationForm, check_new_password
 from webapp.account.service import activate_account, activation_state, can_resend_activation, find_account, issued_recently
+from webapp.account.sessions import SIGN_IN_EMAIL_KEY
 
 
 def rules_context(account, password):
@@ -31,6 +32,8 @@ def activate(token):
             if not activate_account(record, form.password.data, form.secret_question.data, form.secret_answer.data):
                 return render("account/link_invalid.html", state="used", status=410)
             flash(_("Your account is active. Sign in with your new password."), "success")
+            # The sign-in page fills the address in from the session, never from the URL (logs, history).
+            session[SIGN_IN_EMAIL_KEY] = account.email
             return redirect(url_for("account.sign_in"), code=303)
     status = 422 if form.errors else 200
     return render(

@@ -1,5 +1,5 @@
 """"My account": the overview, personal details, password and secret question."""
-from flask import flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -12,8 +12,8 @@ from webapp.credentials import password_rules
 from webapp.account import bp
 from webapp.account.forms import SECRET_QUESTIONS, check_new_password
 from webapp.account.password_check import check_current_password as check_current_password_throttled
-from webapp.account.profile import change_password, change_secret_question, update_details
-from webapp.account.profile_forms import ChangePasswordForm, DetailsForm, SecretQuestionForm
+from webapp.account.profile import change_password, change_secret_question, set_survey_consent, update_details
+from webapp.account.profile_forms import ChangePasswordForm, DetailsForm, SecretQuestionForm, SurveyConsentForm
 from webapp.account.service import account_overview
 from webapp.account.sessions import current_browser
 from webapp.account.two_factor import second_step_method, two_factor_mode
@@ -31,6 +31,23 @@ def my_account():
         two_factor_mode=two_factor_mode(), second_step=second_step_method(g.account),
         pending_counts=AttachmentRequest.pending_counts_for(g.account),
     )
+
+
+@bp.post("/mon-compte/enquetes")
+@login_required
+def survey_consent():
+    """The consent to satisfaction surveys the sign-up asked for: withdrawn or given again here."""
+    form = SurveyConsentForm()
+    if not form.validate():
+        abort(400)  # the page's buttons send "give" or "withdraw"; anything else is not from the page
+    set_survey_consent(g.account, form.giving())
+    if g.account.survey_consent:
+        flash(_("Your consent is recorded: you may receive satisfaction surveys about the portal. "
+                "You can withdraw it here at any time."), "success")
+    else:
+        flash(_("Your consent is withdrawn: you will no longer receive satisfaction surveys about the portal."),
+              "success")
+    return redirect(url_for("account.my_account"), code=303)
 
 
 @bp.route("/mon-compte/coordonnees", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ from flask import current_app, flash, g, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from webapp.web.limits import page_when_limited
 from webapp.web.rendering import render
 from webapp.credentials import password_rules
 from webapp.account import bp
@@ -22,6 +23,11 @@ def forgot_password():
         return redirect(url_for("account.forgot_password_sent"), code=303)
     status = 422 if form.errors else 200
     return render("account/forgot_password.html", status=status, form=form, failed=bool(form.errors))
+
+
+@page_when_limited("account.forgot_password")
+def forgot_password_limited():
+    return render("account/forgot_password.html", status=429, form=ForgotPasswordForm(), failed=True)
 
 
 @bp.get("/mot-de-passe-oublie/envoye")

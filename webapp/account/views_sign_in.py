@@ -11,17 +11,30 @@ from webapp.models import Account
 from webapp.web.rendering import render
 from webapp.account import bp
 from webapp.mail.after_response import after_response
-from webapp.web.limits import count_failure, wait_text
+from webapp.web.limits import count_failure, page_when_limited, wait_text
 from webapp.account.forms import SignInCodeForm, SignInForm
 from webapp.account.known_devices import remember_device
 from webapp.account.lockout import clear_failures, record_failure, wait_before_attempt
-from webapp.account.service import authenticate
-from webapp.account.sessions import PENDING_KEY, end_session, pending_sign_in, safe_next, start_pending_sign_in, start_session
+from webapp.account.service import authenticate, has_structure, take_welcome
+from webapp.account.sessions import (
+    PENDING_KEY, SIGN_IN_EMAIL_KEY, WELCOME_KEY, end_session, pending_sign_in, safe_next, start_pending_sign_in, start_session,
+)
 from webapp.account.two_factor import check_code, may_send_new_code, second_step_method, start_challenge
 
 
-def landing(next_url):
-    return safe_next(next_url) or url_for("account.my_account")
+def landing(account, next_url):
+    """Where a sign-in leads: the page that asked for it; else the welcome page with the guide's two
+    choices (create a structure, ask to join one) the first time after activation or while the account
+    has no structure; else "My account"."""
+    asked = safe_next(next_url)
+    if asked:
+        return asked
+    if take_welcome(account):
+        session[WELCOME_KEY] = True
+        return url_for("account.welcome")
+    if not has_structure(account):
+        return url_for("account.welcome")
+    return url_for("account.my_account")
 
 
 def pending_max_age():
@@ -31,8 +44,11 @@ def pending_max_age():
 @bp.route("/connexion", methods=["GET", "POST"])
 def sign_in():
     form = SignInForm()
+    prefilled = False
     if request.method == "GET":
         form.next.data = safe_next(request.args.get("next")) or ""
+        if session.get(SIGN_IN_EMAIL_KEY):  # just activated in this browser
+            form.email.data, prefilled = session[SIGN_IN_EMAIL_KEY], True
     if request.method == "POST" and form.validate():
         email = form.email.data
         wait = wait_before_attempt(email)
@@ -53,14 +69,23 @@ def sign_in():
         after_response()  # a lock notice leaves after the answer: same timing
         return response
     status = 422 if form.errors else 200
-    return render("account/sign_in.html", status=status, form=form, failed=bool(form.errors))
+    return render("account/sign_in.html", status=status, form=form, failed=bool(form.errors), prefilled=prefilled)
+
+
+@page_when_limited("account.sign_in")
+def sign_in_limited():
+    """Too many wrong passwords from this network or for this address: the form again with the address
+    typed (limits.py puts when to retry above it)."""
+    form = SignInForm()
+    form.next.data = safe_next(form.next.data) or ""
+    return render("account/sign_in.html", status=429, form=form, failed=True)
 
 
 def after_password(account, next_url):
     method = second_step_method(account)
     if method is None:
         start_session(account)
-        return remember_device(redirect(landing(next_url), code=303), account)
+        return remember_device(redirect(landing(account, next_url), code=303), account)
     with db.atomic():
         challenge = start_challenge(account, method)
     deliver_after_commit()
@@ -94,7 +119,7 @@ def sign_in_code():
         outcome = check_code(pending["challenge_id"], account, form.code.data)
         if outcome == "ok":
             start_session(account)
-            return remember_device(redirect(landing(pending.get("next")), code=303), account)
+            return remember_device(redirect(landing(account, pending.get("next")), code=303), account)
         count_failure()
         if outcome == "expired":
             form.code.errors.append(

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from webapp.mail import leases
 from webapp.mail.delivery import wake_delivery
 from webapp.extensions import db
+from webapp.i18n import links_in_language
 from webapp.web.request_log import RedactAddresses
 from webapp.mail.message import compose, sender_parts, smtp_address
 from webapp.models import OutboxMessage, utcnow  # noqa: F401  (tests move the outbox clock through it)
@@ -56,6 +57,7 @@ def queue_email(recipient, template, subject, locale="fr", **context):
     recipient = _one_line(recipient)
     if not recipient or " " in recipient:
         raise ValueError(f"invalid recipient {recipient!r}")
+    context = links_in_language(context, locale)  # its links open the portal in the e-mail's language
     with force_locale(locale):
         body_text = render_template(f"emails/{template}.txt", **context)
         body_html = render_template(f"emails/{template}.html", **context)

@@ -69,7 +69,10 @@ def create_account(held):
         return Opened("account_active")
     if existing is not None:
         discard_unactivated_account(existing)  # the owner of the mailbox chose this sign-up
-    account = Account.create(terms_accepted_at=held.created_at, locale=held.locale, **payload["personal"])
+    consent_at = held.created_at if payload["personal"].get("survey_consent") else None  # ticked on the form
+    account = Account.create(
+        terms_accepted_at=held.created_at, survey_consent_at=consent_at, locale=held.locale, **payload["personal"]
+    )
     HeldSignup.update(account=account).where(HeldSignup.id == held.id).execute()
     structure, created = find_or_create_structure(payload["type"], payload["identifier"], payload["structure"], account)
     if not created:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.captcha import service as captcha
+from webapp.web.limits import page_when_limited
 from webapp.web.rendering import render, wants_fragment
 from webapp.structures.check import check_identifier
 from webapp.forms import without_control_characters
@@ -109,6 +110,15 @@ def submit():
     # What the form already said about the identifier, never anything about the address.
     session["signup_attachment"] = check.structure is not None
     return redirect(url_for("signup.check_mail"), code=303)
+
+
+@page_when_limited("signup.submit")
+def submit_limited():
+    """The per-IP limit hit on a submission: the page again with everything typed (the captcha too,
+    unspent), above it when to retry (limits.py)."""
+    form = SignupForm()
+    check = form_submitted(form, final=True)  # a pre-fill only fills empty fields: nothing typed is replaced
+    return render(PAGE, status=429, **page_context(form, check, failed=True))
 
 
 @bp.get("/verifiez-votre-messagerie")

@@ -10,6 +10,9 @@ they never apply to a browser that signed in to that
 address before (the known-device cookie). Reset and activation links have no per-address counter: the
 database allows one link per address every RESEND_INTERVAL_SECONDS, and that is all the owner waits.
 
+A limit hit on a form's POST answers that form again, filled in with what was typed and saying when to
+retry (page_when_limited); other requests get the 429 page, or its notice above an htmx page.
+
 Behind a reverse proxy the client IP is the proxy's: set TRUST_PROXY_COUNT (the app then wraps itself
 in werkzeug's ProxyFix) so limits apply per visitor, not per proxy.
 """
@@ -18,7 +21,7 @@ import os
 import time
 from typing import NamedTuple
 
-from flask import current_app, g, request, session
+from flask import current_app, flash, g, request, session
 from flask_babel import gettext as _
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -77,6 +80,20 @@ DEFAULT_LIMITS = {
     "RATELIMIT_RESEND": "10/minute;60/hour",
 }
 MARK_FLAG = "rate_limit_marked"
+# endpoint -> page(): its form again, filled in as typed, for a limit hit on a whole-page POST
+LIMITED_PAGES = {}
+
+
+def page_when_limited(endpoint):
+    """Register the page `endpoint` answers when one of its limits is hit: its form filled in with what
+    the request carried (never a bare "too many requests" page that throws the typing away). The page
+    renders with status 429; the notice saying when to retry is flashed above it here."""
+
+    def register(page):
+        LIMITED_PAGES[endpoint] = page
+        return page
+
+    return register
 
 
 def count_failure():
@@ -165,6 +182,16 @@ def wait_text(seconds):
 
 def too_many_requests(limiter):
     seconds = seconds_to_wait(limiter)
+    page = LIMITED_PAGES.get(request.endpoint)
+    if page is not None and request.method == "POST" and not wants_fragment():
+        flash(_(
+            "Too many attempts in a short time: to protect accounts, this action is paused. Try again in "
+            "%(wait)s. What you typed is kept below: send the form again then.", wait=wait_text(seconds),
+        ), "error")
+        response = page()
+        response.status_code = 429
+        response.headers["Retry-After"] = str(seconds)
+        return response
     response = render("errors/429.html", "rate_limited", status=429, wait=wait_text(seconds))
     response.headers["Retry-After"] = str(seconds)
     if wants_fragment():
