@@ -68,8 +68,9 @@
   });
 
   /* The identifier asks the server as the person types: at once when it has its full length
-     (data-complete-length, e.g. 14 digits of a SIRET), after a short pause otherwise, so a complete
-     SIRET is looked up on its last digit and partial input costs one small answer per pause. */
+     (data-complete-length, e.g. 14 digits of a SIRET), after a short pause otherwise (and always for
+     the types of no fixed length), so a complete SIRET is looked up on its last digit and partial
+     input costs one small answer per pause. */
   var PAUSE_MS = 300;
   var pauses = new WeakMap();
 
@@ -79,9 +80,10 @@
 
   document.addEventListener("input", function (event) {
     var input = event.target;
-    if (!input.matches || !input.matches("input[data-complete-length]")) { return; }
+    if (!input.matches || !input.matches("input[hx-trigger*='identifier-typed']")) { return; }
     clearTimeout(pauses.get(input));
-    var complete = typedLength(input.value) >= Number(input.getAttribute("data-complete-length"));
+    var full = Number(input.getAttribute("data-complete-length") || 0);  // 0: no fixed length (EU VAT, outside EU)
+    var complete = full > 0 && typedLength(input.value) >= full;
     var fire = function () { htmx.trigger(input, "identifier-typed"); };
     if (complete) { fire(); } else { pauses.set(input, setTimeout(fire, PAUSE_MS)); }
   });

@@ -10,7 +10,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .axe import assert_accessible
 
 EMAIL = "camille@example.fr"
 PASSWORD = "Horizon#Velours42"
@@ -50,7 +49,7 @@ def assert_fits(page):
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_activation_then_prefilled_sign_in_then_the_welcome_page(js_page, live_server, browser_problems, width):
+def test_activation_then_prefilled_sign_in_then_the_welcome_page(axe, js_page, live_server, browser_problems, width):
     page = js_page
     page.set_viewport_size({"width": width, "height": 900})
     sign_up(live_server.app)
@@ -81,7 +80,7 @@ def test_activation_then_prefilled_sign_in_then_the_welcome_page(js_page, live_s
     expect(main).to_contain_text("ATELIERS DU LAMPADAIRE BLEU")
     expect(main.get_by_role("heading", name="Créer une nouvelle structure")).to_be_visible()
     expect(main.get_by_role("heading", name="Rattacher mon compte à une structure")).to_be_visible()
-    assert_accessible(page, "welcome page")
+    axe.assert_accessible(page, "welcome page")
     assert_fits(page)
 
     # Every way out leads somewhere.

@@ -78,3 +78,15 @@ def test_a_value_typed_while_the_lookup_is_in_flight_is_kept(js_page):
     expect(page.locator("#postcode")).to_have_value("75012")  # the answer arrived and was swapped in
     expect(page.locator("#company_name")).to_have_value("MA SOCIETE")  # the person's value won
     expect(page.locator("#identifier-busy-text")).to_have_text("")
+
+
+def test_an_identifier_of_no_fixed_length_is_checked_after_a_pause(js_page):
+    page = js_page
+    page.goto("/inscription")
+    page.select_option("#identifier_type", "HORS_UE")
+    expect(page.locator("#identifier")).to_be_visible()
+    page.wait_for_function("() => { const e = document.getElementById('identifier');"
+                           " return e && e['htmx-internal-data'] && e['htmx-internal-data'].initHash; }")
+    with page.expect_response(IDENTIFIER_URL):
+        page.locator("#identifier").press_sequentially("AB_12", delay=40)  # no blur: only the pause asks
+    expect(page.locator("#identifier-check")).to_contain_text(re.compile(r"lettres|letters"))

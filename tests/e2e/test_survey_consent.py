@@ -6,13 +6,12 @@ from webapp.credentials import hash_password
 from webapp.extensions import db
 from webapp.models import Account, utcnow
 
-from .axe import assert_accessible
 
 EMAIL = "ines@example.fr"
 PASSWORD = "Horizon#Velours42"
 
 
-def test_withdraw_then_give_the_survey_consent(js_page, live_server, browser_problems):
+def test_withdraw_then_give_the_survey_consent(axe, js_page, live_server, browser_problems):
     with live_server.app.app_context(), db.connection_context():
         Account.create(email=EMAIL, first_name="Inès", last_name="Moreau", contact_email=EMAIL,
                        terms_accepted_at=utcnow(), password_hash=hash_password(PASSWORD), is_active=True,
@@ -32,12 +31,12 @@ def test_withdraw_then_give_the_survey_consent(js_page, live_server, browser_pro
     expect(page.locator("main .notice--success")).to_contain_text("Votre consentement est retiré")
     expect(section).to_contain_text("Vous ne recevez pas d'enquêtes de satisfaction sur le portail.")
     expect(section).to_contain_text("Consentement retiré le")
-    assert_accessible(page, "My account, consent withdrawn")
+    axe.assert_accessible(page, "My account, consent withdrawn")
 
     section.get_by_role("button", name="J'accepte de recevoir les enquêtes de satisfaction").click()
     expect(page.locator("main .notice--success")).to_contain_text("Votre consentement est enregistré")
     expect(section.get_by_role("button", name="Retirer mon consentement aux enquêtes")).to_be_visible()
-    assert_accessible(page, "My account, consent given")
+    axe.assert_accessible(page, "My account, consent given")
     with live_server.app.app_context(), db.connection_context():
         account = Account.get(Account.email == EMAIL)
         assert account.survey_consent and account.survey_withdrawn_at is not None
