@@ -12,7 +12,7 @@ from webapp.oidc.models import Consent
 
 
 def test_consent_page_lists_what_the_client_receives_in_french_and_english(client, person, rp, auth):
-    auth.sign_in()
+    auth.sign_in(language="fr")
     page = client.get(authorize_url(rp["client_id"])).get_data(as_text=True)
     assert "Plateforme de facturation" in page and "Autoriser" in page and "Refuser" in page
     assert "Les structures auxquelles vous appartenez" in page
