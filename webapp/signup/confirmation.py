@@ -17,6 +17,7 @@ from webapp.signup.models import HeldSignup
 from webapp.signup.service import payload_of
 from webapp.account.activation import new_activation_token
 from webapp.structures.lifecycle import find_or_create_structure
+from webapp.structures.manage.attachments import notify_managers
 
 
 @dataclass
@@ -73,7 +74,7 @@ def create_account(held):
     HeldSignup.update(account=account).where(HeldSignup.id == held.id).execute()
     structure, created = find_or_create_structure(payload["type"], payload["identifier"], payload["structure"], account)
     if not created:
-        AttachmentRequest.create(account=account, structure=structure)
+        notify_managers(AttachmentRequest.create(account=account, structure=structure))
         return Opened("attachment_requested", structure)
     Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
     structure_created.send(structure, account=account)

@@ -16,6 +16,7 @@ from webapp.structures.identifiers import identifier_type
 from webapp.models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent, structure_created
 from webapp.quotas import HOUR, LimitReached, seconds_until_free, serialise, wait_text
 from webapp.structures.lifecycle import find_or_create_structure
+from webapp.structures.manage.attachments import notify_managers
 
 
 @dataclass
@@ -52,7 +53,7 @@ def request_attachment(account, structure):
         if already:
             return Outcome(already, structure)
         _check_attachment_limits(account)
-        AttachmentRequest.create(account=account, structure=structure)
+        notify_managers(AttachmentRequest.create(account=account, structure=structure))
     return Outcome("requested", structure)
 
 

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.auth import login_required
+from webapp.mail.outbox import deliver_after_commit
 from webapp.quotas import LimitReached
 from webapp.web.rendering import render
 from webapp.structures.check import check_identifier
@@ -56,6 +57,7 @@ def refused(template, form, field, error, page):
 
 
 def finish(outcome):
+    deliver_after_commit()  # the managers' e-mail about a request
     flash_outcome(outcome)
     if outcome.kind in ("created", "member"):
         return redirect(url_for("workspaces.workspaces_page", structure_id=outcome.structure.id), code=303)
