@@ -24,8 +24,9 @@ from webapp.models import Account, AttachmentRequest, AttachmentStatus, Membersh
 SIRET = "90110001600012"
 
 
-def test_twenty_signups_on_one_new_siret_make_one_structure_and_nineteen_requests(app):
-    """Twenty people sign up for one new SIRET at once, then open their links at once."""
+def test_twenty_signups_on_one_new_siret_make_one_structure_with_one_principal(app):
+    """Twenty people sign up for one new SIRET at once, then open their links at once. None has activated,
+    so each opening takes the structure over from the previous one (issue 12): one structure, one manager."""
     def one_signup(i):
         def prepare():
             client = app.test_client()
@@ -54,14 +55,16 @@ def test_twenty_signups_on_one_new_siret_make_one_structure_and_nineteen_request
         return prepare
 
     openings = race([one_opening(i) for i in range(20)])
-    assert sorted(r.status_code for r in openings) == [200] * 19 + [303]  # one activation page, 19 requests sent
+    assert sorted(r.status_code for r in openings) == [303] * 20  # each to an activation page, as things stood
     structures = rows(app, Structure, Structure.identifier == SIRET)
     assert len(structures) == 1
     memberships = rows(app, Membership, Membership.structure == structures[0])
     assert [m.role for m in memberships] == [Role.PRINCIPAL_MANAGER]
-    requests = rows(app, AttachmentRequest, AttachmentRequest.structure == structures[0])
-    assert len(requests) == 19 and {r.status for r in requests} == {AttachmentStatus.PENDING}
-    assert len(rows(app, Account)) == 20
+    assert rows(app, AttachmentRequest) == []
+    [account] = rows(app, Account)  # the last opened; the nineteen others were told and removed
+    assert memberships[0].account_id == account.id
+    replaced = rows(app, OutboxMessage, OutboxMessage.kind == "signup_replaced")
+    assert len(replaced) == 19 and account.email not in {m.recipient for m in replaced}
 
 
 def test_two_managers_deciding_one_request_at_once_give_one_outcome(app, requests_world, auth):

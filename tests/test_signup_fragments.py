@@ -6,7 +6,7 @@ import pytest
 from factories import HX, csrf
 
 from webapp.extensions import db
-from webapp.models import Structure
+from webapp.models import Account, Membership, Role, Structure, utcnow
 
 
 @pytest.fixture
@@ -207,8 +207,12 @@ def test_new_siret_clears_what_the_previous_one_prefilled(post_fragment):
 
 def test_identifier_already_in_the_portal(app, post_fragment):
     with app.app_context(), db.connection_context():
-        Structure.create(identifier_type="SIRET", identifier="90110001600012",
-                         company_name="ATELIERS DU LAMPADAIRE BLEU", label="LAMPADAIRE")
+        structure = Structure.create(identifier_type="SIRET", identifier="90110001600012",
+                                     company_name="ATELIERS DU LAMPADAIRE BLEU", label="LAMPADAIRE")
+        # An activated manager: a structure only never-activated accounts hold is taken over (issue 12).
+        manager = Account.create(email="m@example.fr", first_name="M", last_name="M", contact_email="m@example.fr",
+                                 terms_accepted_at=utcnow(), is_active=True, activated_at=utcnow())
+        Membership.create(account=manager, structure=structure, role=Role.PRINCIPAL_MANAGER)
     body = fragment(post_fragment("/inscription/identifiant", {"identifier_type": "SIRET", "identifier": "90110001600012"}))
     message = check_message(body)
     assert "already declared in the portal as “LAMPADAIRE”" in message

@@ -15,7 +15,8 @@ from factories import (
     value,
 )
 
-from webapp.models import Account, AccountToken, AttachmentRequest, Membership, Role, Structure
+from webapp.extensions import db
+from webapp.models import Account, AccountToken, AttachmentRequest, Membership, Role, Structure, utcnow
 from webapp.signup.models import HeldSignup
 
 
@@ -244,6 +245,8 @@ def test_prefill_does_not_override_typed_values_on_submit(app, client):
 def test_existing_siret_becomes_an_attachment_request_once_the_link_is_opened(app, client, outbox):
     assert submit(client).status_code == 303
     confirm(app, client)
+    with app.app_context(), db.connection_context():  # activated: else Bob's sign-up takes over (issue 12)
+        Account.update(is_active=True, activated_at=utcnow()).where(Account.email == "alice@example.fr").execute()
     bob_client = client.application.test_client()
     response = submit(bob_client, login_email="bob@example.fr", login_email_confirm="bob@example.fr",
                       first_name="Bob", company_name="", address_line="")

@@ -40,6 +40,7 @@ def create_app(overrides=None):
     init_oidc(app)  # OpenID Connect provider: routes, Authlib server, `flask oidc` commands
     init_limits(app, known_browser=known_device)
     init_delivery(app)  # the outbox's background thread (OUTBOX_DELIVERY)
+    register_periodic_jobs(app)  # run by that thread
     register_cli(app)
     register_hooks(app)
 
@@ -93,17 +94,26 @@ def register_blueprints(app):
         app.register_blueprint(styleguide_bp)
 
 
+def register_periodic_jobs(app):
+    from webapp.account.unactivated import PURGE_EVERY_SECONDS, purge_job
+    from webapp.mail.delivery import add_periodic_job
+
+    add_periodic_job(app, "purge-unactivated-accounts", purge_job, PURGE_EVERY_SECONDS)
+
+
 def register_cli(app):
     from webapp.database import init_db_command
     from webapp.register import sirene_cli
     from webapp.mail.cli import outbox_cli
     from webapp.structures.manage.cli import admin_cli, attachments_cli
+    from webapp.account.cli import accounts_cli
 
     app.cli.add_command(init_db_command)
     app.cli.add_command(sirene_cli)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(attachments_cli)
     app.cli.add_command(admin_cli)
+    app.cli.add_command(accounts_cli)
 
 
 def register_hooks(app):

@@ -26,6 +26,8 @@ def parameterised_pages(seeded, live_server):
         "workspaces.profile": f"/structures/{sid}/fiche",
         "structures.requests": f"/structures/{sid}/demandes",
         "structures.members": f"/structures/{sid}/membres",
+        # A SIRET structure has its identifier: 404 here; its states are checked in test_structure_siret.py.
+        "structures.give_siret_page": f"/structures/{sid}/siret",
         "structures.admin_structure": f"/administration/structures/{sid}",
         "structures.invitation": "/invitation/not-a-token",
         "signup.open_link": "/inscription/activation/not-a-token",  # the invalid-link page and its form

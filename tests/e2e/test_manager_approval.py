@@ -104,7 +104,7 @@ def approve_request(page, name, email, contact_email):
     row.get_by_role("button", name=APPROVE).click()
     done = page.locator("#requests-table tbody tr.request--decided")
     expect(done).to_have_count(1)
-    expect(done.get_by_role("status")).to_contain_text(
+    expect(page.locator("#requests-status")).to_contain_text(  # above the table, focused (issue 12)
         either("est désormais utilisateur de la structure", "is now a user of the structure")
     )
     assert page.evaluate("window.__sameDocument") is True, "approving reloaded the page instead of htmx"

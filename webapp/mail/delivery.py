@@ -10,6 +10,9 @@
 - "inline": the request delivers after its commit, as the tests do to read the e-mail at once.
   Refused in production (config.py): a silent SMTP server would hold the worker.
 
+The thread also runs the periodic jobs registered with add_periodic_job (the factory registers the purge
+of never-activated accounts), each at most once per its period, so this package imports no feature.
+
 A server that does not answer is not the message's fault: the messages stay due, uncharged (outbox.py),
 and the thread comes back to it sooner than the backoff of a refused message: every
 OUTBOX_WORKER_INTERVAL seconds, doubling while it stays down, never more than UNREACHABLE_MAX_WAIT.
@@ -17,6 +20,7 @@ OUTBOX_WORKER_INTERVAL seconds, doubling while it stays down, never more than UN
 import logging
 import os
 import threading
+import time
 
 from flask import current_app
 
@@ -39,6 +43,7 @@ class BackgroundDelivery:
         self.thread = None
         self.pid = None
         self.passes = 0  # read by tests and the benchmark
+        self.jobs_last_run = {}  # periodic job name -> time.monotonic() of its last run in this process
 
     def ensure_started(self):
         if self.thread is not None and self.pid == os.getpid() and self.thread.is_alive():
@@ -83,6 +88,7 @@ class BackgroundDelivery:
         from webapp.mail.outbox import deliver_outbox
 
         with self.app.app_context():
+            self._run_periodic_jobs()  # first: the e-mails a job queues leave in this pass
             try:
                 report = deliver_outbox(BATCH)
                 for name, deliver in other_deliveries():
@@ -98,6 +104,27 @@ class BackgroundDelivery:
                 self.passes += 1
                 if not db.is_closed():
                     db.close()
+
+    def _run_periodic_jobs(self):
+        now = time.monotonic()
+        for name, job, every_seconds in self.app.extensions.get("outbox_periodic_jobs", []):
+            last = self.jobs_last_run.get(name)
+            if last is not None and now - last < every_seconds:
+                continue
+            self.jobs_last_run[name] = now  # a failing job waits its period too, it does not run every pass
+            try:
+                job()
+            except Exception:
+                log.exception("Periodic job %s failed; it runs again in %s seconds", name, every_seconds)
+            finally:
+                if not db.is_closed():
+                    db.close()
+
+
+def add_periodic_job(app, name, job, every_seconds):
+    """Let the background delivery thread run `job()` (in an app context) at most once every
+    `every_seconds`, first on its first pass. Only in "background" mode: elsewhere cron runs its command."""
+    app.extensions.setdefault("outbox_periodic_jobs", []).append((name, job, every_seconds))
 
 
 def init_delivery(app):

@@ -10,13 +10,15 @@ from peewee import IntegrityError
 
 from webapp.extensions import db
 from webapp.models import (
-    Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, structure_created, structure_deleted, utcnow,
+    Account, AttachmentRequest, AttachmentStatus, Membership, Role, Structure, structure_created, utcnow,
 )
 from webapp.credentials import token_digest
 from webapp.signup.models import HeldSignup
 from webapp.signup.service import payload_of
 from webapp.account.activation import new_activation_token
-from webapp.structures.lifecycle import find_or_create_structure
+from webapp.account.unactivated import discard_unactivated_account
+from webapp.structures.lifecycle import find_or_create_structure, take_over
+from webapp.structures.manage.attachments import notify_managers
 
 
 @dataclass
@@ -68,19 +70,22 @@ def create_account(held):
         HeldSignup.update(account=existing).where(HeldSignup.id == held.id).execute()
         return Opened("account_active")
     if existing is not None:
-        discard_unactivated_account(existing)  # the owner of the mailbox chose this sign-up
+        # The owner of the mailbox chose this sign-up.
+        discard_unactivated_account(existing, detail="never activated: replaced by a later sign-up of the address")
     consent_at = held.created_at if payload["personal"].get("survey_consent") else None  # ticked on the form
     account = Account.create(
         terms_accepted_at=held.created_at, survey_consent_at=consent_at, locale=held.locale, **payload["personal"]
     )
     HeldSignup.update(account=account).where(HeldSignup.id == held.id).execute()
     structure, created = find_or_create_structure(payload["type"], payload["identifier"], payload["structure"], account)
-    if not created:
-        AttachmentRequest.create(account=account, structure=structure)
-        return Opened("attachment_requested", structure)
-    Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
-    structure_created.send(structure, account=account)
-    return Opened("activate", structure, new_activation_token(account))
+    if created:
+        Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
+        structure_created.send(structure, account=account)
+        return Opened("activate", structure, new_activation_token(account))
+    if take_over(structure, account):  # its managers never activated: a mistyped address, say
+        return Opened("activate", structure, new_activation_token(account))
+    notify_managers(AttachmentRequest.create(account=account, structure=structure))
+    return Opened("attachment_requested", structure)
 
 
 def existing_structure(payload):
@@ -102,17 +107,3 @@ def reopen(held):
     if waiting is not None:
         return Opened("attachment_requested", waiting.structure)
     return Opened("activate", activation_token=new_activation_token(account))
-
-
-def discard_unactivated_account(account):
-    """Delete a never-activated account, with the structures only it belonged to."""
-    for membership in list(account.memberships):
-        structure = membership.structure
-        others = Membership.select().where(
-            (Membership.structure == structure) & (Membership.account != account)
-        ).count()
-        pending = AttachmentRequest.select().where(AttachmentRequest.structure == structure).count()
-        if others == 0 and pending == 0:
-            structure_deleted.send(structure)
-            structure.delete_instance(recursive=True)
-    account.delete_instance(recursive=True)

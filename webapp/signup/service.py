@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.extensions import db
 from webapp.structures.identifiers import assign_identifier, identifier_type
+from webapp.structures.lifecycle import unclaimed
 from webapp.mail.outbox import queue_email
 from webapp.models import Account, Structure, utcnow
 from webapp.credentials import hours, token_digest
@@ -107,11 +108,12 @@ def payload_of(held):
 
 
 def structure_preview(held):
-    """(structure, attachment): the structure as it stands now, or as it would be created (unsaved)."""
+    """(structure, attachment): the structure as it stands now, or as it would be created (unsaved). One
+    that only never-activated accounts hold is taken over when the link is opened: no attachment then."""
     payload = payload_of(held)
     existing = Structure.by_identifier(payload["type"], payload["identifier"])
     if existing is not None:
-        return existing, True
+        return existing, not unclaimed(existing)
     return Structure(identifier_type=payload["type"], identifier=payload["identifier"], **payload["structure"]), False
 
 

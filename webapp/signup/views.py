@@ -15,6 +15,7 @@ from webapp.structures.check import check_identifier
 from webapp.forms import without_control_characters
 from webapp.structures.fields import validate_structure
 from webapp.structures.form_flow import check_changing_no_field, form_submitted, identifier_typed, type_chosen
+from webapp.structures.lifecycle import unclaimed
 from webapp.signup import bp
 from webapp.mail.after_response import after_response
 from webapp.signup.forms import SignupForm
@@ -108,7 +109,7 @@ def submit():
     after_response(answer_signup, held.id)
     session["signup_email"] = held.email
     # What the form already said about the identifier, never anything about the address.
-    session["signup_attachment"] = check.structure is not None
+    session["signup_attachment"] = check.structure is not None and not unclaimed(check.structure)
     return redirect(url_for("signup.check_mail"), code=303)
 
 

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from webapp.register import RegisterUnavailable, get_register
 from webapp.structures.identifiers import identifier_type
+from webapp.structures.lifecycle import unclaimed
 from webapp.models import Structure
 
 # Record fields -> form fields they pre-fill.
@@ -53,6 +54,17 @@ def check_identifier(type_code, raw):
     if error:
         return IdentifierCheck("invalid", identifier, error)
     structure = existing_structure(type_code, identifier)
+    if structure is not None and unclaimed(structure):
+        return IdentifierCheck(
+            "existing",
+            identifier,
+            _(
+                "This structure is already declared in the portal as “%(name)s”, by an account that was "
+                "never activated. Your sign-up takes it over: you will be its principal manager.",
+                name=structure.public_name,
+            ),
+            structure=structure,
+        )
     if structure is not None:
         return IdentifierCheck(
             "existing",

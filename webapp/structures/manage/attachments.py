@@ -1,4 +1,4 @@
-"""Attachment requests, the managers' side: approve, refuse, remind.
+"""Attachment requests, the managers' side: told of each new request, approve, refuse, remind.
 
 A decision is a conditional UPDATE ... WHERE status = 'pending': of two managers (or two clicks)
 deciding the same request at once, exactly one changes the row, records the event and queues the e-mail.
@@ -143,6 +143,34 @@ def decide(structure, actor, action, request_ids, reasons=None, default_reason="
     return decisions
 
 
+def active_managers(structure_id):
+    """The accounts that can decide the structure's requests now: its managers who activated."""
+    return list(
+        Account.select().join(Membership, on=(Membership.account == Account.id)).where(
+            (Membership.structure == structure_id)
+            & (Membership.role.in_(Role.MANAGERS))
+            & (Account.is_active == True)  # noqa: E712  (peewee expression)
+        ).order_by(Account.id)
+    )
+
+
+def notify_managers(request):
+    """E-mail each active manager of the request's structure, in their own language, at once.
+
+    Called inside the transaction that created the request: the e-mails exist if and only if it does.
+    Returns the number queued (none when no manager has activated: the reminder finds no one either).
+    """
+    structure, requester = request.structure, request.account
+    managers = active_managers(structure.id)
+    for manager in managers:
+        queue_email(
+            manager.email, "attachment_requested", _l("A new attachment request is waiting for your decision"),
+            locale=manager.locale, account=manager, structure=structure, requester=requester,
+            requests_url=external_url("structures.requests", structure_id=structure.id),
+        )
+    return len(managers)
+
+
 def remind_managers(now=None):
     """E-mail the managers of structures whose requests waited ATTACHMENT_REMINDER_DAYS; once per period.
 
@@ -164,13 +192,7 @@ def remind_managers(now=None):
     sent = 0
     for structure_id, request_ids in by_structure.items():
         with db.atomic():
-            managers = list(
-                Account.select().join(Membership, on=(Membership.account == Account.id)).where(
-                    (Membership.structure == structure_id)
-                    & (Membership.role.in_(Role.MANAGERS))
-                    & (Account.is_active == True)  # noqa: E712  (peewee expression)
-                )
-            )
+            managers = active_managers(structure_id)
             if not managers:
                 continue  # nobody to remind: a portal administrator names a manager
             claimed = (

@@ -1,12 +1,12 @@
 """Forms of the managers' pages, the invitation page and the administrator's page."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from webapp.account.forms import REQUIRED, ActivationForm
 from webapp.credentials import password_problems
-from webapp.forms import CleanTextMeta, check_email, without_control_characters
+from webapp.forms import CleanTextMeta, check_email, select_choices, without_control_characters
 from webapp.structures.manage.attachments import MAX_REASON_LENGTH
 
 
@@ -30,6 +30,22 @@ class DecisionForm(FlaskForm):
         _l("Reason for the refusal (optional)"),
         filters=(without_control_characters,),
         validators=[Optional(), Length(max=MAX_REASON_LENGTH)],
+    )
+
+
+class SiretForm(FlaskForm):
+    """The SIRET of a structure declared "being registered" (manage/registration.py checks it), then the
+    choice of details: the register's or the structure's own."""
+
+    class Meta(CleanTextMeta):
+        pass
+
+    siret = StringField(_l("SIRET"), validators=[Length(max=40)])
+    details = RadioField(
+        _l("The structure's details"),
+        choices=select_choices([("register", _l("Use the business register's details")),
+                                ("keep", _l("Keep the structure's current details"))]),
+        validate_choice=False,
     )
 
 

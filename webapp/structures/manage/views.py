@@ -1,5 +1,5 @@
 """The managers' pages: attachment requests, members and roles."""
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -40,13 +40,34 @@ def _chosen_requests(structure):
     return action, ids
 
 
-def _outcome_message(decision):
-    name = decision.requester_name
-    if decision.outcome == "approved":
+def _outcome_message(outcome, name):
+    if outcome == "approved":
         return _("%(name)s is now a user of the structure; an e-mail tells them.", name=name)
-    if decision.outcome == "refused":
+    if outcome == "refused":
         return _("The request of %(name)s was refused; an e-mail tells them.", name=name)
     return _("The request of %(name)s had already been decided by another manager.", name=name)
+
+
+def _announcements(outcomes):
+    """(category, message) of each decision, for the status region above the table."""
+    return [("warning" if outcome == "already_decided" else "success", _outcome_message(outcome, name))
+            for outcome, name in outcomes]
+
+
+# Without JavaScript the decision redirects (POST, redirect, GET): its outcomes wait in the session
+# for the page it returns to, which shows them above the table rather than in the flashed notices.
+DECIDED_KEY = "requests_decided"
+
+
+def _remember_outcomes(structure, decided):
+    session[DECIDED_KEY] = {"structure": structure.id, "outcomes": [[d.outcome, d.requester_name] for d in decided]}
+
+
+def _recalled_outcomes(structure):
+    saved = session.pop(DECIDED_KEY, None)
+    if not isinstance(saved, dict) or saved.get("structure") != structure.id:
+        return []
+    return [(outcome, name) for outcome, name in saved.get("outcomes", [])]
 
 
 @bp.route("/structures/<int:structure_id>/demandes", methods=["GET", "POST"])
@@ -54,8 +75,10 @@ def _outcome_message(decision):
 def requests(structure_id):
     structure, _membership = structure_for_manager(structure_id)
     form = DecisionForm()
-    row_errors, decided, problem = {}, [], None
-    if request.method == "POST":
+    row_errors, decided, problem, outcomes = {}, [], None, []
+    if request.method == "GET":
+        outcomes = _recalled_outcomes(structure)
+    else:
         action, ids = _chosen_requests(structure)
         reasons = {i: (request.form.get(f"reason_{i}") or "").strip() for i in ids}
         for i, text in reasons.items():
@@ -68,22 +91,22 @@ def requests(structure_id):
             decided = decide(structure, g.account, action, ids, reasons, form.reason.data or "")
             deliver_after_commit()
             if not wants_fragment():
-                for decision in decided:
-                    category = "warning" if decision.outcome == "already_decided" else "success"
-                    flash(_outcome_message(decision), category)
+                _remember_outcomes(structure, decided)
                 return redirect(url_for("structures.requests", structure_id=structure.id), code=303)
+            outcomes = [(d.outcome, d.requester_name) for d in decided]
     failed = bool(row_errors or form.errors or problem)
     return render(
         "structures/requests.html", "requests", status=422 if failed else 200,
         structure=structure, form=form, rows=_rows(structure, decided), row_errors=row_errors,
-        problem=problem, failed=failed,
+        problem=problem, failed=failed, announcements=_announcements(outcomes),
     )
 
 
 def _rows(structure, decided):
     """The pending requests, with the ones just decided kept in place to show their outcome."""
     rows = [{"id": r.id, "request": r, "outcome": None} for r in pending_requests(structure)]
-    rows += [{"id": d.request_id, "decision": d, "outcome": d.outcome, "message": _outcome_message(d)}
+    rows += [{"id": d.request_id, "decision": d, "outcome": d.outcome,
+              "message": _outcome_message(d.outcome, d.requester_name)}
              for d in decided]
     return sorted(rows, key=lambda row: row["id"])
 

@@ -6,9 +6,12 @@ from flask_babel import gettext as _
 # is trusted as HTML by Jinja, and the name is text someone typed.
 
 def outcome_message(kind, name):
-    """The notice after a create/join (kind: created, requested, member, pending) and its category."""
+    """The notice after a create/join (kind: created, taken_over, requested, member, pending) and its category."""
     if kind == "created":
         return _("The structure “%(name)s” is created: you are its principal manager.", name=name), "success"
+    if kind == "taken_over":
+        return _("You are now the principal manager of “%(name)s”: it was declared by an account that was "
+                 "never activated, which has been removed.", name=name), "success"
     if kind == "requested":
         return _("Your attachment request has been sent to the managers of “%(name)s”.", name=name), "success"
     if kind == "member":

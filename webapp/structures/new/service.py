@@ -15,12 +15,13 @@ from webapp.extensions import db
 from webapp.structures.identifiers import identifier_type
 from webapp.models import AttachmentRequest, AttachmentStatus, Membership, Role, Structure, StructureEvent, structure_created
 from webapp.quotas import HOUR, LimitReached, seconds_until_free, serialise, wait_text
-from webapp.structures.lifecycle import find_or_create_structure
+from webapp.structures.lifecycle import find_or_create_structure, take_over, unclaimed
+from webapp.structures.manage.attachments import notify_managers
 
 
 @dataclass
 class Outcome:
-    kind: str  # "created", "requested", "member" (already), "pending" (already)
+    kind: str  # "created", "taken_over", "requested", "member" (already), "pending" (already)
     structure: Structure
 
 
@@ -52,19 +53,21 @@ def request_attachment(account, structure):
         if already:
             return Outcome(already, structure)
         _check_attachment_limits(account)
-        AttachmentRequest.create(account=account, structure=structure)
+        notify_managers(AttachmentRequest.create(account=account, structure=structure))
     return Outcome("requested", structure)
 
 
 def create_or_join(account, type_code, identifier, values):
-    """A new structure managed by the account, or an attachment request if the identifier is taken.
+    """A new structure managed by the account, or an attachment request if the identifier is taken; a
+    structure whose managers never activated their accounts is taken over instead (lifecycle.take_over).
 
     find_or_create_structure lets the unique index decide a race: whoever loses it asks to join.
     Raises LimitReached (nothing is created) when the account may not create or ask now.
     """
     with db.atomic():
         _serialise(account)
-        if not _taken(type_code, identifier):
+        taken = _taken(type_code, identifier)
+        if taken is None or unclaimed(taken):
             _check_creation_limits(account)
         structure, created = find_or_create_structure(type_code, identifier, values, account)
         if created:
@@ -72,15 +75,16 @@ def create_or_join(account, type_code, identifier, values):
             StructureEvent.record(structure, account, "structure_created")
             structure_created.send(structure, account=account)
             return Outcome("created", structure)
+        if take_over(structure, account):
+            return Outcome("taken_over", structure)  # its managers never activated their accounts
         return request_attachment(account, structure)
 
 
 def _taken(type_code, identifier):
+    """The structure that already has this identifier, or None."""
     if not identifier_type(type_code).takes_identifier:
-        return False  # the portal assigns a new identifier: this is always a creation
-    return Structure.select().where(
-        (Structure.identifier_type == type_code) & (Structure.identifier == identifier)
-    ).exists()
+        return None  # the portal assigns a new identifier: this is always a creation
+    return Structure.by_identifier(type_code, identifier)
 
 
 def _check_creation_limits(account):

@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from webapp.auth import login_required
+from webapp.mail.outbox import deliver_after_commit
 from webapp.quotas import LimitReached
 from webapp.web.rendering import render, wants_fragment
 from webapp.structures.check import check_identifier
 from webapp.structures.fields import validate_structure
+from webapp.structures.lifecycle import unclaimed
 from webapp.structures.form_flow import check_changing_no_field, form_submitted, identifier_typed, type_chosen
 from webapp.structures.new import bp
 from webapp.structures.new.forms import StructureOnlyForm
@@ -30,6 +32,10 @@ def for_signed_in_user(check, attach=False):
         if attach:
             return replace(check, message=_(
                 "Structure found: “%(name)s”. Submit to ask its managers to attach your account.", name=name))
+        if unclaimed(structure):
+            return replace(check, message=_(
+                "This structure is already declared in the portal as “%(name)s”, by an account that was "
+                "never activated: submitting makes you its principal manager.", name=name))
         return replace(check, message=_(
             "This structure already exists in the portal as “%(name)s”: submitting sends an "
             "attachment request to its managers.", name=name))
@@ -56,8 +62,9 @@ def refused(template, form, field, error, page):
 
 
 def finish(outcome):
+    deliver_after_commit()  # the managers' e-mail about a request
     flash_outcome(outcome)
-    if outcome.kind in ("created", "member"):
+    if outcome.kind in ("created", "taken_over", "member"):
         return redirect(url_for("workspaces.workspaces_page", structure_id=outcome.structure.id), code=303)
     return redirect(url_for("account.my_account"), code=303)
 

@@ -1,6 +1,7 @@
 """Annuaire des structures: public search (htmx active search, plain GET form without JS)."""
 from flask import abort, g, redirect, request, url_for
 
+from webapp.mail.outbox import deliver_after_commit
 from webapp.models import AttachmentRequest, AttachmentStatus, Membership
 from webapp.structures.new.service import request_attachment
 from webapp.structures.new.outcomes import flash_outcome
@@ -47,4 +48,5 @@ def request_attachment_from_directory(structure_id):
     if structure is None:
         abort(404)
     flash_outcome(request_attachment(g.account, structure))
+    deliver_after_commit()  # the managers' e-mail about the request
     return redirect(back, code=303)

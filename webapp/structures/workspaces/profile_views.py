@@ -9,6 +9,7 @@ from webapp.models import Structure
 from webapp.web.rendering import render
 from webapp.structures.check import IdentifierCheck
 from webapp.structures.fields import STRUCTURE_TYPES, form_field_name, in_page_order, validate_structure
+from webapp.structures.manage.registration import may_give_siret
 from webapp.structures.workspaces import bp
 from webapp.structures.workspaces.forms import ProfileForm
 from webapp.structures.workspaces.service import record
@@ -35,7 +36,7 @@ def page_context(structure, membership, form, **extra):
     return dict(
         structure=structure, form=form, kind=identifier_type(structure.identifier_type),
         check=IdentifierCheck("valid", structure.identifier), can_manage=is_manager(membership),
-        rows=read_only_rows(structure, form), **extra,
+        rows=read_only_rows(structure, form), may_give_siret=may_give_siret(structure, membership), **extra,
     )
 
 
