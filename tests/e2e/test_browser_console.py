@@ -7,6 +7,7 @@ the SIRET pre-fill, swapping identifier types (EU VAT among them) and the worksp
 Helpers are local: no test module imports another.
 """
 import re
+import time
 import uuid
 
 from playwright.sync_api import expect
@@ -25,9 +26,16 @@ def wait_for_htmx(page, selector):
 
 
 def choose_type(page, value):
-    page.select_option("#identifier_type", value)
-    expect(page.locator("#identifier")).to_be_visible()
-    wait_for_htmx(page, "#identifier")
+    """Returns once the type's fields are swapped in (the previous type's input may still be there
+    until then) and listen."""
+    page.evaluate("window.__previousIdentifier = document.getElementById('identifier')")
+    with page.expect_response(lambda response: response.url.endswith("/type")):
+        page.select_option("#identifier_type", value)
+    page.wait_for_function(
+        "() => { const e = document.getElementById('identifier');"
+        " return Boolean(e && e !== window.__previousIdentifier && e['htmx-internal-data']"
+        " && e['htmx-internal-data'].initHash); }"
+    )
 
 
 def type_identifier(page, value):
@@ -35,6 +43,21 @@ def type_identifier(page, value):
     page.locator("#identifier").press_sequentially(value[:-1], delay=20)
     with page.expect_response(lambda response: response.url.endswith("/identifiant")):
         page.locator("#identifier").press(value[-1])
+
+
+def link_in_mailbox(page, email, path, seconds=20):
+    """The first link to `path` in the development mailbox of `email`. The e-mails of a sign-up are
+    written once its answer has left: look again, as a person would, until one is there."""
+    deadline = time.monotonic() + seconds
+    while True:
+        page.goto(f"/dev/mailbox/?to={email}")
+        for href in [a.get_attribute("href") for a in page.locator(".devmail-list tbody a").all()]:
+            page.goto(href)
+            found = page.locator(f'.devmail-body a[href*="{path}"]')
+            if found.count():
+                return found.first.get_attribute("href")
+        assert time.monotonic() < deadline, f"no e-mail with a link to {path} for {email}"
+        page.wait_for_timeout(250)
 
 
 def csp_violations(page):
@@ -106,16 +129,7 @@ def test_prefill_type_swaps_and_workspace_switches_leave_the_console_clean(js_pa
     assert csp_violations(page) == []
 
     # Activation from the development mailbox, then sign in.
-    page.goto(f"/dev/mailbox/?to={email}")
-    link = None
-    for href in [a.get_attribute("href") for a in page.locator(".devmail-list tbody a").all()]:
-        page.goto(href)
-        found = page.locator('.devmail-body a[href*="/activation/"]')
-        if found.count():
-            link = found.first.get_attribute("href")
-            break
-    assert link, "no activation e-mail"
-    page.goto(link)
+    page.goto(link_in_mailbox(page, email, "/activation/"))
     page.fill("#password", PASSWORD)
     page.fill("#password_confirm", PASSWORD)
     page.select_option("#secret_question", index=1)
@@ -134,10 +148,10 @@ def test_prefill_type_swaps_and_workspace_switches_leave_the_console_clean(js_pa
     expect(rows.first).to_be_visible()
     for index in range(min(rows.count(), 3)):
         row_id = rows.nth(index).get_attribute("id")
-        radio = page.locator(f"#{row_id} input[type=radio]:not(:checked)").first
-        radio_id = radio.get_attribute("id")
+        # By its id: a ":not(:checked)" locator would move on to the other radio once this one is checked.
+        radio_id = page.locator(f"#{row_id} input[type=radio]:not(:checked)").first.get_attribute("id")
         with page.expect_response(lambda response: "/espaces-de-travail/" in response.url):
-            radio.check()
+            page.locator(f"#{radio_id}").check()
         expect(page.locator(f"#{radio_id}")).to_be_checked()
         expect(page.locator("#live-region")).not_to_be_empty()
         wait_for_htmx(page, f"#{row_id} form")  # the swapped-in row's switches save again
