@@ -59,6 +59,17 @@ class Config:
     PORTAL_ENV = os.environ.get("PORTAL_ENV") or "production"  # or exactly "development"
     PORTAL_NAME = os.environ.get("PORTAL_NAME", "Portail e-facturation")
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+    # Who runs this portal, shown in the footer's pages (legal notice, personal data, accessibility,
+    # help; webapp/web/pages.py). Empty values fall back as said there: the operator is PORTAL_NAME,
+    # the host is the operator, the data-protection address is SUPPORT_EMAIL.
+    OPERATOR_NAME = os.environ.get("OPERATOR_NAME", "")
+    OPERATOR_ADDRESS = os.environ.get("OPERATOR_ADDRESS", "")
+    SUPPORT_EMAIL = os.environ.get("SUPPORT_EMAIL", "support@portal.localhost")
+    SUPPORT_PHONE = os.environ.get("SUPPORT_PHONE", "")
+    DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL", "")
+    HOSTING_PROVIDER = os.environ.get("HOSTING_PROVIDER", "")
+    # not_audited (the default: no accessibility audit yet), partial or full (after an audit).
+    ACCESSIBILITY_STATUS = os.environ.get("ACCESSIBILITY_STATUS", "not_audited")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     DATABASE_URL = os.environ.get(
         "DATABASE_URL", "sqlite:///" + str(INSTANCE_DIR / "portal.sqlite3")

@@ -102,31 +102,21 @@ def chromium():
         browser.close()
 
 
-class BrowserProblems:
-    """Console errors (CSP violations are reported there), uncaught page errors, failed requests."""
+from .browser_problems import BrowserProblems  # noqa: E402
 
-    def __init__(self):
-        self.items = []
 
-    def watch(self, page):
-        page.on("console", self._console)
-        page.on("pageerror", lambda error: self.items.append(f"pageerror: {error}"))
-        page.on("requestfailed", self._request_failed)
-        return page
-
-    def _console(self, message):
-        if message.type in ("error", "warning"):
-            where = message.location.get("url", "") if message.location else ""
-            self.items.append(f"console {message.type}: {message.text} [{where}]")
-
-    def _request_failed(self, request):
-        # An htmx request replaced by a newer one (hx-sync replace) is aborted on purpose.
-        if request.failure and "ERR_ABORTED" in request.failure:
-            return
-        self.items.append(f"request failed: {request.method} {request.url} {request.failure}")
-
-    def errors(self):
-        return [item for item in self.items if not item.startswith("console warning")]
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test that passed fails if its browser reported a problem it did not expect
+    (`browser_problems.expect(pattern)`): console errors, CSP violations, page errors."""
+    result = yield
+    problems = item.funcargs.get("browser_problems")
+    if problems is not None:
+        problems.settle()
+        errors = problems.errors()
+        if errors:
+            pytest.fail("the browser reported problems:\n  " + "\n  ".join(errors), pytrace=False)
+    return result
 
 
 @pytest.fixture
@@ -157,7 +147,7 @@ def js_context(new_context):
 
 @pytest.fixture
 def js_page(js_context, browser_problems):
-    """A page with JavaScript on; `browser_problems` collects its console errors."""
+    """A page with JavaScript on; `browser_problems` watches it and every page of its context."""
     return browser_problems.watch(js_context.new_page())
 
 

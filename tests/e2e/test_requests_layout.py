@@ -9,7 +9,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .axe import assert_accessible
 
 PASSWORD = "Horizon#Velours42"
 MANAGER = "manager@example.fr"
@@ -96,11 +95,11 @@ def assert_every_control_on_screen(page, where):
         assert_on_screen(page, table.locator("tr.request", has_text=email), f"{where}, row of {email}")
 
 
-def assert_accessible_as_shown(chromium, page, where, javascript):
+def assert_accessible_as_shown(axe, chromium, page, where, javascript):
     """axe on the page as it is now. axe needs JavaScript: a page shown without it is copied, as
     rendered, into a page of its own origin whose scripts are blocked, so the DOM stays the no-JS one."""
     if javascript:
-        assert_accessible(page, where)
+        axe.assert_accessible(page, where)
         return
     html, url = page.content(), page.url
     copy_context = chromium.new_context(viewport=page.viewport_size, locale="fr-FR")
@@ -110,7 +109,7 @@ def assert_accessible_as_shown(chromium, page, where, javascript):
         copy.route(url, lambda route: route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html))
         copy.goto(url)
         assert copy.evaluate("document.documentElement.classList.contains('js')") is False
-        assert_accessible(copy, where)
+        axe.assert_accessible(copy, where)
     finally:
         copy_context.close()
 
@@ -133,7 +132,7 @@ def assert_announced(page, pattern, where):
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_requests_fit_the_screen_and_decisions_are_announced(chromium, live_server, browser_problems, viewport,
+def test_requests_fit_the_screen_and_decisions_are_announced(chromium, live_server, browser_problems, axe, viewport,
                                                              javascript):
     structure_id = seed(live_server.app)
     context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=VIEWPORTS[viewport],
@@ -148,7 +147,7 @@ def test_requests_fit_the_screen_and_decisions_are_announced(chromium, live_serv
         expect(page.locator("#requests-table tr.request")).to_have_count(2)
         assert_no_sideways_scroll(page, where)
         assert_every_control_on_screen(page, where)
-        assert_accessible_as_shown(chromium, page, f"requests, {where}", javascript)
+        assert_accessible_as_shown(axe, chromium, page, f"requests, {where}", javascript)
 
         if javascript:
             page.evaluate("window.__sameDocument = true")
@@ -158,14 +157,14 @@ def test_requests_fit_the_screen_and_decisions_are_announced(chromium, live_serv
         if javascript:
             assert page.evaluate("window.__sameDocument") is True, "Valider reloaded the page instead of htmx"
         assert_no_sideways_scroll(page, f"{where}, after Valider")
-        assert_accessible_as_shown(chromium, page, f"requests after Valider, {where}", javascript)
+        assert_accessible_as_shown(axe, chromium, page, f"requests after Valider, {where}", javascript)
 
         second = page.locator("#requests-table tr.request:not(.request--decided)", has_text=REQUESTERS[1][2])
         second.get_by_label(re.compile("Motif du refus|Reason for the refusal")).fill("Personne inconnue chez nous")
         second.get_by_role("button", name=re.compile("^(Refuser|Refuse)$")).click()
         assert_announced(page, REFUSED, f"{where}, after Refuser")
         assert_no_sideways_scroll(page, f"{where}, after Refuser")
-        assert_accessible_as_shown(chromium, page, f"requests after Refuser, {where}", javascript)
+        assert_accessible_as_shown(axe, chromium, page, f"requests after Refuser, {where}", javascript)
     finally:
         context.close()
     assert browser_problems.errors() == []

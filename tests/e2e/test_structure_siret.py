@@ -5,7 +5,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from .axe import assert_accessible
 
 PASSWORD = "Horizon#Velours42"
 SIRET = "90110002400016"  # BOULANGERIE IMAGINAIRE DU COIN in the demo register
@@ -37,7 +36,7 @@ def fits(page, where):
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_the_principal_manager_gives_the_siret(chromium, live_server, browser_problems, viewport):
+def test_the_principal_manager_gives_the_siret(chromium, live_server, browser_problems, axe, viewport):
     structure_id = seed(live_server.app)
     context = chromium.new_context(base_url=live_server.url, locale="fr-FR", viewport=VIEWPORTS[viewport])
     context.set_default_timeout(10_000)
@@ -53,32 +52,32 @@ def test_the_principal_manager_gives_the_siret(chromium, live_server, browser_pr
         page.get_by_role("link", name=re.compile("Renseigner le SIRET de la structure|Give the structure its SIRET")).click()
         expect(page.locator("h1")).to_have_text(re.compile("Renseigner le SIRET|Give the structure its SIRET"))
         fits(page, f"{viewport}: SIRET page")
-        assert_accessible(page, f"SIRET page, {viewport}")
+        axe.assert_accessible(page, f"SIRET page, {viewport}")
 
         page.get_by_label("SIRET").fill("9011000240")
         page.get_by_role("button", name=re.compile("Vérifier ce SIRET|Check this SIRET")).click()
         expect(page.locator("#error-summary")).to_contain_text(re.compile("14 chiffres|14 digits"))
         expect(page.get_by_label("SIRET")).to_have_value("9011000240")
         fits(page, f"{viewport}: SIRET error")
-        assert_accessible(page, f"SIRET error, {viewport}")
+        axe.assert_accessible(page, f"SIRET error, {viewport}")
 
         page.get_by_label("SIRET").fill(SIRET)
         page.get_by_role("button", name=re.compile("Vérifier ce SIRET|Check this SIRET")).click()
         expect(page.locator("main table")).to_contain_text("BOULANGERIE IMAGINAIRE DU COIN")
         fits(page, f"{viewport}: register details")
-        assert_accessible(page, f"SIRET register details, {viewport}")
+        axe.assert_accessible(page, f"SIRET register details, {viewport}")
 
         confirm = page.get_by_role("button", name=re.compile("Attribuer ce SIRET|Give the structure this SIRET"))
         confirm.click()
         expect(page.locator("#error-summary")).to_contain_text(re.compile("Choisissez|Choose"))
-        assert_accessible(page, f"SIRET choice missing, {viewport}")
+        axe.assert_accessible(page, f"SIRET choice missing, {viewport}")
 
         page.get_by_label(re.compile("Reprendre les informations du répertoire|Use the business register")).check()
         page.get_by_role("button", name=re.compile("Attribuer ce SIRET|Give the structure this SIRET")).click()
         expect(page).to_have_url(re.compile(rf"/structures/{structure_id}/fiche$"))
         expect(page.locator(".notice--success")).to_contain_text(SIRET)
         expect(page.locator("main .summary-list").first).to_contain_text(SIRET)
-        assert_accessible(page, f"profile after the SIRET, {viewport}")
+        axe.assert_accessible(page, f"profile after the SIRET, {viewport}")
     finally:
         context.close()
     # A form returned with its errors answers 422, which Chromium logs: expected, nothing else is.
