@@ -49,6 +49,13 @@ def test_details_are_saved(app, alice):
     assert "Your details have been saved." in body and "Alicia Martin-Durand" in body
 
 
+def test_my_account_shows_the_phone_as_people_write_it(alice):
+    details(alice, phone="06 12 34 56 78")
+    assert "<dd>06 12 34 56 78</dd>" in alice.get("/mon-compte?lang=en").get_data(as_text=True)
+    details(alice, phone="+41 22 123 45 67")  # abroad: international format
+    assert "<dd>+41 22 123 45 67</dd>" in alice.get("/mon-compte?lang=en").get_data(as_text=True)
+
+
 def test_phone_may_be_empty(app, alice):
     assert details(alice, phone="").status_code == 303
     assert account(app).phone == ""

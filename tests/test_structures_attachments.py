@@ -1,6 +1,6 @@
 """Attachment requests, the managers' side: listing, approving, refusing, rights, double decisions, reminders."""
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from factories import (
@@ -36,7 +36,16 @@ def test_manager_sees_pending_requests_with_details(app, client, requests_world,
     assert "Attachment requests" in page
     assert "Carl Person" in page and "carl@example.fr" in page and "carl.contact@example.fr" in page
     assert "Dora Person" in page and "eve@example.fr" not in page
-    assert re.search(r"\d\d/\d\d/\d{4}", page)
+
+
+def test_request_dates_are_shown_in_the_portals_time_zone(app, client, requests_world, auth):
+    with app.app_context(), db.connection_context():  # 10:00 UTC in winter is 11:00 in Paris
+        AttachmentRequest.update(created_at=datetime(2026, 1, 15, 10, 0)).execute()
+    assert auth.sign_in("ann@example.fr").status_code == 303
+    page = client.get(f"/structures/{requests_world['A']}/demandes").get_data(as_text=True)
+    assert "1/15/26, 11:00\u202fAM (France Time)" in page
+    page = client.get(f"/structures/{requests_world['A']}/demandes?lang=fr").get_data(as_text=True)
+    assert "15/01/2026 11:00 (heure : France)" in page
 
 
 def test_my_account_links_to_the_requests_with_a_count(app, client, requests_world, auth):
