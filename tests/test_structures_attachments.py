@@ -1,5 +1,4 @@
 """Attachment requests, the managers' side: listing, approving, refusing, rights, double decisions, reminders."""
-import re
 from datetime import datetime, timedelta
 
 import pytest
