@@ -77,7 +77,8 @@ def assert_managers_told(smtp_server, structure_id, requester_name, requester_em
         text = message.get_body(("plain",)).get_content()
         html = message.get_body(("html",)).get_content()
         assert greeting in text and sentence in text and requester_name in text and requester_email in text
-        assert link in text and f'href="{link}"' in html
+        in_language = f"{link}?lang={locale}"  # the link opens the portal in the e-mail's language
+        assert in_language in text and f'href="{in_language}"' in html
         assert requester_name in html
 
 

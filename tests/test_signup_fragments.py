@@ -3,7 +3,7 @@ import html
 import re
 
 import pytest
-from factories import HX, csrf
+from factories import HX, add_member, csrf, make_account, make_structure
 
 from webapp.extensions import db
 from webapp.models import Account, Membership, Role, Structure, utcnow
@@ -335,10 +335,14 @@ def test_the_identifier_input_says_its_complete_length_and_has_a_busy_status(pos
     assert "data-complete-length" not in re.search(r'<input[^>]*name="identifier"[^>]*>', hors_ue).group(0)
 
 
-def test_a_non_diffusible_structure_already_declared_is_not_named(app, post_fragment):
-    with app.app_context(), db.connection_context():
-        Structure.create(identifier_type="SIRET", identifier="90110012300016", company_name="CACHEE SARL",
-                         non_diffusible=True)
+@pytest.mark.parametrize("manager", ["active", "never activated"])
+def test_a_non_diffusible_structure_already_declared_is_not_named(app, post_fragment, manager):
+    """Neither as an attachment request (its manager activated) nor as a take-over (they never did)."""
+    structure = make_structure(app, "CACHEE SARL", "90110012300016", non_diffusible=True)
+    if manager == "active":
+        add_member(app, make_account(app, "cachee@example.fr"), structure, Role.PRINCIPAL_MANAGER)
     body = fragment(post_fragment("/inscription/identifiant", {"identifier_type": "SIRET", "identifier": "90110012300016"}))
-    assert "already declared in the portal as “90110012300016”" in check_message(body)
+    message = check_message(body)
+    assert "already declared in the portal as “90110012300016”" in message
+    assert ("takes it over" in message) == (manager == "never activated")
     assert "CACHEE" not in body

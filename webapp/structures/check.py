@@ -61,7 +61,7 @@ def check_identifier(type_code, raw):
             _(
                 "This structure is already declared in the portal as “%(name)s”, by an account that was "
                 "never activated. Your sign-up takes it over: you will be its principal manager.",
-                name=structure.public_name,
+                name=structure.name_for_outsiders,  # a non-diffusible structure is not named to outsiders
             ),
             structure=structure,
         )
