@@ -8,6 +8,7 @@ another test module; signing in and out is the `auth` fixture's (tests/fixtures/
 import base64
 import csv
 import hashlib
+import html
 import io
 import json
 import re
@@ -72,6 +73,22 @@ def fragment(response, status=200):
     return body
 
 
+def page_text(response):
+    """The HTML of an answer with its entities decoded (Jinja escapes the apostrophe)."""
+    return html.unescape(response.get_data(as_text=True))
+
+
+def text_of(response):
+    """What a reader sees: tags dropped, entities decoded, spaces collapsed (no-break spaces kept)."""
+    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
+    return re.sub(r"[ \t\r\n]+", " ", html.unescape(body))
+
+
+def post_form(client, path, csrf_from="/?lang=en", **data):
+    """A form post like a browser's: the CSRF token (read from the page `csrf_from`) among the fields."""
+    return client.post(path, data=dict(data, csrf_token=csrf(client, csrf_from)))
+
+
 def post(client, url, data=None, htmx=False):
     """A form post with the CSRF token in its header (as htmx sends it), as an htmx request or not."""
     headers = {"X-CSRFToken": csrf(client, "/annuaire")}
@@ -119,15 +136,16 @@ def hashed(secret):
 def make_account(app, email, active=True, first_name="Test", last_name="Person", password=PASSWORD,
                  secret_answer=None, **values):
     """An account written straight into the database; returns its id. An active one signs in with
-    `password`; with `secret_answer`, its secret question is "first_pet"."""
+    `password`; with `secret_answer`, its secret question is "first_pet". `values` are other columns, or
+    replace the defaults (contact_email, locale "en", terms_accepted_at and activated_at now)."""
     if secret_answer is not None:
         values.update(secret_question="first_pet", secret_answer_hash=hashed(secret_answer))
+    now = utcnow()
+    columns = dict(contact_email=email, terms_accepted_at=now, activated_at=now if active else None, locale="en")
+    columns.update(values)
     with app.app_context(), db.connection_context():
-        return Account.create(
-            email=email, first_name=first_name, last_name=last_name, contact_email=values.pop("contact_email", email),
-            terms_accepted_at=utcnow(), password_hash=hashed(password) if active else None,
-            is_active=active, activated_at=utcnow() if active else None, locale=values.pop("locale", "en"), **values,
-        ).id
+        return Account.create(email=email, first_name=first_name, last_name=last_name,
+                              password_hash=hashed(password) if active else None, is_active=active, **columns).id
 
 
 def make_structure(app, name, identifier, identifier_type="SIRET", **values):
@@ -155,9 +173,9 @@ def add_request(app, account_id, structure_id, **values):
 CAPTCHA = re.compile(r'name="captcha_id" value="([^"]+)"')
 
 
-def open_page(client):
-    """Load the sign-up page in English; returns (csrf token, captcha id)."""
-    page = client.get("/inscription?lang=en").get_data(as_text=True)
+def open_page(client, path="/inscription?lang=en"):
+    """Load the sign-up page (in English unless `path` says otherwise); returns (csrf token, captcha id)."""
+    page = client.get(path).get_data(as_text=True)
     return csrf_in(page), CAPTCHA.search(page).group(1)
 
 
@@ -175,9 +193,10 @@ def signup_data(**changes):
     return {key: given for key, given in data.items() if given is not None}
 
 
-def submit(client, **changes):
-    """Post the sign-up form like a browser; closing the answer runs what the portal does once it has left."""
-    token, captcha_id = open_page(client)
+def submit(client, from_page="/inscription?lang=en", **changes):
+    """Post the sign-up form like a browser, opened at `from_page`, with signup_data(**changes) (a field
+    given None is left out); closing the answer runs what the portal does once it has left."""
+    token, captcha_id = open_page(client, from_page)
     response = client.post("/inscription", data=dict(signup_data(**changes), csrf_token=token, captcha_id=captcha_id))
     response.close()
     return response

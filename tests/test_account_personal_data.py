@@ -54,12 +54,12 @@ def team(app):
     return ids
 
 
-def post(client, path, **data):
+def post_data(client, path, **data):
     return client.post(path, data=dict(data, csrf_token=csrf(client, "/mon-compte/donnees?lang=en")))
 
 
 def delete(client, password=PASSWORD, confirm="y"):
-    return post(client, "/mon-compte/donnees/suppression", current_password=password, confirm=confirm)
+    return post_data(client, "/mon-compte/donnees/suppression", current_password=password, confirm=confirm)
 
 
 def exists(app, model, record_id):
@@ -79,7 +79,7 @@ def test_page_is_linked_from_my_account(app, client, team, auth):
 
 def test_download_holds_the_data_and_no_secret(app, client, team, auth):
     assert auth.sign_in("ann@example.fr").status_code == 303
-    response = post(client, "/mon-compte/donnees/telechargement")
+    response = post_data(client, "/mon-compte/donnees/telechargement")
     assert response.status_code == 200 and response.mimetype == "application/json"
     assert re.fullmatch(r"attachment; filename=mes-donnees-\d{4}-\d\d-\d\d\.json", response.headers["Content-Disposition"])
     assert "no-store" in response.headers["Cache-Control"]
@@ -117,7 +117,7 @@ def test_deletion_after_hand_over(app, client, team, outbox, auth):
     other = app.test_client()
     assert auth.sign_in("ann@example.fr", client=other).status_code == 303
     assert auth.sign_in("ann@example.fr").status_code == 303
-    response = post(client, f"/structures/{team['A']}/membres/{team['uma_A']}/transfert")
+    response = post_data(client, f"/structures/{team['A']}/membres/{team['uma_A']}/transfert")
     assert response.status_code == 303 and get(app, Membership, team["uma_A"]).role == Role.PRINCIPAL_MANAGER
     response = delete(client)
     assert response.status_code == 303 and response.headers["Location"] == "/"

@@ -6,17 +6,13 @@ import json
 import re
 
 import pytest
+from factories import account, csrf
 
 from webapp.extensions import db
-from webapp.models import Account
 from webapp.signup.models import HeldSignup
 
 PASSWORD = "Correct-Horse-42x"
 TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-def csrf(client, path="/?lang=en"):
-    return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
 
 
 def sign_up(client, outbox, consent):
@@ -47,11 +43,6 @@ def sign_up(client, outbox, consent):
     response = client.post("/connexion", data={"email": "alice@example.fr", "password": PASSWORD,
                                                "csrf_token": csrf(client)})
     assert response.status_code == 303
-
-
-def account(app):
-    with app.app_context(), db.connection_context():
-        return Account.get(Account.email == "alice@example.fr")
 
 
 def choose(client, value, token_from="/mon-compte"):

@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from factories import activate, csrf
 
 from webapp.database import create_tables
 from webapp.extensions import db
@@ -12,10 +13,6 @@ from webapp.models import Account, Membership
 
 PASSWORD = "Correct-Horse-42x"
 TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
-
-
-def csrf(client, path="/?lang=en"):
-    return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
 
 
 def text(response):
@@ -43,12 +40,7 @@ def sign_up_and_open_the_link(client, outbox, email="alice@example.fr"):
     return opened.headers["Location"]
 
 
-def activate(client, path):
-    return client.post(path, data={"password": PASSWORD, "password_confirm": PASSWORD,
-                                   "secret_question": "first_pet", "secret_answer": "Rex", "csrf_token": csrf(client)})
-
-
-def sign_in(client, email="alice@example.fr", next_url=""):
+def post_sign_in(client, email="alice@example.fr", next_url=""):
     return client.post("/connexion", data={"email": email, "password": PASSWORD, "next": next_url,
                                            "csrf_token": csrf(client, "/connexion")})
 
@@ -81,7 +73,7 @@ def test_the_sign_in_page_after_activation_has_the_address_filled_in(app, client
 
 
 def test_the_first_sign_in_lands_on_the_welcome_page_with_the_two_choices(client, activated):
-    response = sign_in(client)
+    response = post_sign_in(client)
     assert response.status_code == 303 and response.headers["Location"] == "/mon-compte/bienvenue"
     page = client.get("/mon-compte/bienvenue?lang=en")
     body, shown = page.get_data(as_text=True), text(page)
@@ -100,12 +92,12 @@ def test_the_first_sign_in_lands_on_the_welcome_page_with_the_two_choices(client
     # Reloaded, it stays the same page; the next sign-in goes to "My account".
     assert "Congratulations!" in text(client.get("/mon-compte/bienvenue"))
     sign_out(client)
-    assert sign_in(client).headers["Location"] == "/mon-compte"
+    assert post_sign_in(client).headers["Location"] == "/mon-compte"
 
 
 def test_the_welcome_page_in_french(client, activated):
     client.get("/?lang=fr")
-    assert sign_in(client).headers["Location"] == "/mon-compte/bienvenue"
+    assert post_sign_in(client).headers["Location"] == "/mon-compte/bienvenue"
     shown = text(client.get("/mon-compte/bienvenue"))
     assert "Félicitations\u00a0! Votre compte est créé." in shown
     assert ("Votre compte utilisateur doit être rattaché à l'entreprise pour laquelle vous travaillez, et non au "
@@ -116,33 +108,33 @@ def test_the_welcome_page_in_french(client, activated):
 
 def test_the_welcome_comes_once_whatever_the_browser(app, client, activated):
     other = app.test_client()
-    assert sign_in(other).headers["Location"] == "/mon-compte/bienvenue"  # activated elsewhere: still the first
-    assert sign_in(client).headers["Location"] == "/mon-compte"
+    assert post_sign_in(other).headers["Location"] == "/mon-compte/bienvenue"  # activated elsewhere: still the first
+    assert post_sign_in(client).headers["Location"] == "/mon-compte"
     # Opened by hand later, the page offers the choices without congratulating again.
     shown = text(client.get("/mon-compte/bienvenue?lang=en"))
     assert "Congratulations" not in shown and "Attach your account to a structure" in shown
 
 
 def test_a_page_asked_for_wins_and_the_welcome_waits(client, activated):
-    assert sign_in(client, next_url="/mon-compte/donnees").headers["Location"] == "/mon-compte/donnees"
+    assert post_sign_in(client, next_url="/mon-compte/donnees").headers["Location"] == "/mon-compte/donnees"
     sign_out(client)
-    assert sign_in(client).headers["Location"] == "/mon-compte/bienvenue"
+    assert post_sign_in(client).headers["Location"] == "/mon-compte/bienvenue"
 
 
 def test_the_two_step_sign_in_lands_there_too(app, client, activated, outbox):
     app.config["TWO_FACTOR"] = "mandatory"
-    assert sign_in(client).headers["Location"].endswith("/connexion/code")
+    assert post_sign_in(client).headers["Location"].endswith("/connexion/code")
     code = re.search(r"^(\d{6})$", [m for m in outbox() if m.kind == "sign_in_code"][-1].body_text, re.M).group(1)
     response = client.post("/connexion/code", data={"code": code, "csrf_token": csrf(client, "/connexion/code")})
     assert response.headers["Location"] == "/mon-compte/bienvenue"
 
 
 def test_an_account_without_a_structure_lands_on_the_choices(app, client, activated):
-    assert sign_in(client).headers["Location"] == "/mon-compte/bienvenue"
+    assert post_sign_in(client).headers["Location"] == "/mon-compte/bienvenue"
     sign_out(client)
     with app.app_context(), db.connection_context():
         Membership.delete().execute()  # e.g. removed from its only structure
-    assert sign_in(client).headers["Location"] == "/mon-compte/bienvenue"
+    assert post_sign_in(client).headers["Location"] == "/mon-compte/bienvenue"
     shown = text(client.get("/mon-compte/bienvenue?lang=en"))
     assert "Attach your account to a structure" in shown and "Congratulations" not in shown
     assert "already attached" not in shown
@@ -161,4 +153,4 @@ def test_accounts_from_before_the_welcome_are_not_welcomed(app, client, activate
         assert create_tables() == [("account", "welcome_pending")]
     with app.app_context(), db.connection_context():
         assert Account.get().welcome_pending is False
-    assert sign_in(client).headers["Location"] == "/mon-compte"
+    assert post_sign_in(client).headers["Location"] == "/mon-compte"

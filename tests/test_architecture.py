@@ -218,3 +218,33 @@ def test_no_module_level_getattr():
              if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == "__getattr__"]
     print("\n".join(found) or "no module-level __getattr__ in webapp/")
     assert not found, "module-level __getattr__ (an import shim):\n" + "\n".join(found)
+
+
+# --- The tests' own layout (issue 10): helpers are shared, not copied ----------------------------------
+
+TESTS = Path(__file__).resolve().parent
+SHARED_HELPERS = (TESTS / "factories.py", TESTS / "e2e" / "steps.py")
+
+
+def top_level_functions(path):
+    """{name: line} of the functions defined at the top level of a module (fixtures included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return {node.name: node.lineno for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+
+
+def test_no_test_module_redefines_a_shared_helper():
+    """A helper of tests/factories.py or tests/e2e/steps.py is imported, never copied under the same name
+    (once there were three sign_in helpers, two make_account and four CSRF readers)."""
+    shared = defaultdict(list)
+    for path in SHARED_HELPERS:
+        for name in top_level_functions(path):
+            shared[name].append(str(path.relative_to(TESTS.parent)))
+    found = []
+    for path in sorted([*TESTS.glob("test_*.py"), *(TESTS / "e2e").glob("test_*.py")]):
+        for name, line in sorted(top_level_functions(path).items(), key=lambda item: item[1]):
+            if name in shared:
+                found.append(f"{path.relative_to(TESTS.parent)}:{line}: defines {name}(), "
+                             f"already in {', '.join(shared[name])}")
+    print("\n".join(found) or "no test module redefines a helper of factories.py or steps.py")
+    assert not found, ("test modules define their own copy of a shared helper (import it, or give a helper "
+                       "that does something else another name):\n" + "\n".join(found))

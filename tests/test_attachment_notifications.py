@@ -1,57 +1,33 @@
 """Issue 12, dead end 3: a new attachment request e-mails the structure's active managers at once, each in their
 own language, with a link to the requests page; from the sign-up's link, the "attach" page and the directory.
 The e-mails go through a real SMTP server (the smtp_server fixture)."""
-import re
+from factories import activation_path, add_member, csrf, make_account, make_structure, rows, submit
 
-from webapp.credentials import hash_password
 from webapp.extensions import db
-from webapp.models import Account, AttachmentRequest, Membership, OutboxMessage, Role, Structure, utcnow
+from webapp.models import AttachmentRequest, OutboxMessage, Role
 
-PASSWORD = "Correct-Horse-42x"
 SIRET = "90110001600012"  # in the demo register
-CAPTCHA = re.compile(r'name="captcha_id" value="([^"]+)"')
 SUBJECTS = {
     "fr": "Une nouvelle demande de rattachement attend votre décision",
     "en": "A new attachment request is waiting for your decision",
 }
 
 
-def make_account(email, first_name, locale="fr", active=True):
-    return Account.create(
-        email=email, first_name=first_name, last_name="Person", contact_email=email, terms_accepted_at=utcnow(),
-        password_hash=hash_password(PASSWORD) if active else None, is_active=active,
-        activated_at=utcnow() if active else None, locale=locale,
-    )
-
-
 def structure_with_managers(app, identifier_type="SIRET", identifier=SIRET):
     """A structure with a French principal manager, an English secondary one, a secondary manager who never
     activated and a user: only the first two can decide, so only they are told."""
-    with app.app_context(), db.connection_context():
-        structure = Structure.create(
-            identifier_type=identifier_type, identifier=identifier, company_name="ATELIERS DU LAMPADAIRE BLEU",
-            address_line="12 BIS AVENUE DES LILAS", postcode="75012", city="PARIS", structure_type="company",
-            country="FR" if identifier_type == "SIRET" else "US",
-        )
-        for email, first, locale, active, role in (
-            ("ann@example.fr", "Ann", "fr", True, Role.PRINCIPAL_MANAGER),
-            ("bob@example.com", "Bob", "en", True, Role.SECONDARY_MANAGER),
-            ("nina@example.fr", "Nina", "fr", False, Role.SECONDARY_MANAGER),
-            ("ugo@example.fr", "Ugo", "fr", True, Role.USER),
-        ):
-            Membership.create(account=make_account(email, first, locale, active), structure=structure, role=role)
-        return structure.id
-
-
-def csrf(client, path="/?lang=en"):
-    page = client.get(path).get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def sign_in(app, client, email):
-    app.config["TWO_FACTOR"] = "off"
-    response = client.post("/connexion", data={"email": email, "password": PASSWORD, "csrf_token": csrf(client)})
-    assert response.status_code == 303, response.get_data(as_text=True)[:300]
+    structure = make_structure(
+        app, "ATELIERS DU LAMPADAIRE BLEU", identifier, identifier_type, address_line="12 BIS AVENUE DES LILAS",
+        postcode="75012", city="PARIS", structure_type="company", country="FR" if identifier_type == "SIRET" else "US",
+    )
+    for email, first, locale, active, role in (
+        ("ann@example.fr", "Ann", "fr", True, Role.PRINCIPAL_MANAGER),
+        ("bob@example.com", "Bob", "en", True, Role.SECONDARY_MANAGER),
+        ("nina@example.fr", "Nina", "fr", False, Role.SECONDARY_MANAGER),
+        ("ugo@example.fr", "Ugo", "fr", True, Role.USER),
+    ):
+        add_member(app, make_account(app, email, active, first_name=first, locale=locale), structure, role)
+    return structure
 
 
 def managers_mail(smtp_server):
@@ -82,52 +58,45 @@ def assert_managers_told(smtp_server, structure_id, requester_name, requester_em
         assert requester_name in html
 
 
-def test_a_request_from_the_attach_page_tells_each_active_manager_in_their_language(app, client, smtp_server):
+def test_a_request_from_the_attach_page_tells_each_active_manager_in_their_language(app, client, auth,
+                                                                                   smtp_server):
     smtp_server.configure(app)
     structure_id = structure_with_managers(app, "HORS_UE", "ABC123")
-    with app.app_context(), db.connection_context():
-        make_account("carl@example.fr", "Carl", locale="en")
-    sign_in(app, client, "carl@example.fr")
+    make_account(app, "carl@example.fr", first_name="Carl", locale="en")
+    assert auth.sign_in("carl@example.fr").status_code == 303
     response = client.post("/structures/rattachement?lang=en", data={
         "identifier_type": "HORS_UE", "identifier": "ABC123", "action": "attach", "csrf_token": csrf(client)})
     assert response.status_code == 303
     assert_managers_told(smtp_server, structure_id, "Carl Person", "carl@example.fr")
 
 
-def test_a_request_from_the_directory_tells_the_managers(app, client, smtp_server):
+def test_a_request_from_the_directory_tells_the_managers(app, client, auth, smtp_server):
     smtp_server.configure(app)
     structure_id = structure_with_managers(app, "HORS_UE", "ABC123")
-    with app.app_context(), db.connection_context():
-        make_account("carl@example.fr", "Carl")
-    sign_in(app, client, "carl@example.fr")
+    make_account(app, "carl@example.fr", first_name="Carl", locale="fr")
+    assert auth.sign_in("carl@example.fr").status_code == 303
     response = client.post(f"/annuaire/{structure_id}/rattachement", data={"q": "ABC123", "csrf_token": csrf(client)})
     assert response.status_code == 303
     assert_managers_told(smtp_server, structure_id, "Carl Person", "carl@example.fr")
 
 
-def test_asking_again_while_waiting_sends_nothing_more(app, client, smtp_server):
+def test_asking_again_while_waiting_sends_nothing_more(app, client, auth, smtp_server):
     smtp_server.configure(app)
     structure_id = structure_with_managers(app, "HORS_UE", "ABC123")
-    with app.app_context(), db.connection_context():
-        make_account("carl@example.fr", "Carl")
-    sign_in(app, client, "carl@example.fr")
+    make_account(app, "carl@example.fr", first_name="Carl", locale="fr")
+    assert auth.sign_in("carl@example.fr").status_code == 303
     for _ in range(2):
         client.post(f"/annuaire/{structure_id}/rattachement", data={"q": "ABC123", "csrf_token": csrf(client)})
     assert len(managers_mail(smtp_server)) == 2
 
 
 def sign_up(client, email):
-    """The sign-up page filled in English with the SIRET of a structure already in the portal."""
-    page = client.get("/inscription?lang=en").get_data(as_text=True)
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-    data = {
-        "login_email": email, "login_email_confirm": email, "first_name": "Dora", "last_name": "Durand",
-        "phone": "01 23 45 67 89", "contact_email": "", "accept_terms": "y", "identifier_type": "SIRET",
-        "identifier": SIRET, "captcha_answer": "PASSED", "action": "create",
-        "csrf_token": token, "captcha_id": CAPTCHA.search(page).group(1),
-    }
-    response = client.post("/inscription", data=data)
-    response.close()  # the e-mails leave once the answer has been sent
+    """The sign-up page filled in English with the SIRET of a structure already in the portal (so no
+    structure fields)."""
+    structure_fields = ("structure_type", "company_name", "address_line", "postcode", "city", "country",
+                        "features_shown", "feature_payment_requests")
+    response = submit(client, login_email=email, login_email_confirm=email, first_name="Dora", last_name="Durand",
+                      identifier=SIRET, **dict.fromkeys(structure_fields))
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
 
 
@@ -136,10 +105,10 @@ def test_a_sign_up_into_the_structure_tells_the_managers_once_its_link_is_opened
     structure_id = structure_with_managers(app)
     sign_up(client, "dora@example.fr")
     assert managers_mail(smtp_server) == {}  # held: nothing exists before the mailbox's owner opens the link
-    with app.app_context(), db.connection_context():
-        [link_mail] = OutboxMessage.select().where(
-            (OutboxMessage.kind == "activation_link") & (OutboxMessage.recipient == "dora@example.fr"))
-    path = re.search(r"http://portal\.test(/inscription/activation/\S+)", link_mail.body_text).group(1)
+    [link_mail] = rows(app, OutboxMessage,
+                       (OutboxMessage.kind == "activation_link") & (OutboxMessage.recipient == "dora@example.fr"))
+    path = activation_path(link_mail)
+    assert path.startswith("/inscription/activation/")
     page = client.get(path + "?lang=en")
     assert page.status_code == 200 and "Attachment request sent" in page.get_data(as_text=True)
     assert_managers_told(smtp_server, structure_id, "Dora Durand", "dora@example.fr")

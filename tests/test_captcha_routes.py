@@ -27,7 +27,7 @@ def stored(app, public_id):
         return CaptchaChallenge.get(CaptchaChallenge.public_id == public_id)
 
 
-def post(client, url, data):
+def hx_post(client, url, data):
     headers = dict(HX, **{"X-CSRFToken": csrf(client, "/")})
     return client.post(url, data=data, headers=headers)
 
@@ -69,7 +69,7 @@ def test_unknown_or_expired_media_is_404(client, app):
 
 
 def test_new_image_fragment(client):
-    response = post(client, "/captcha/new", {})
+    response = hx_post(client, "/captcha/new", {})
     assert response.status_code == 200
     body = assert_fragment(response)
     assert 'id="captcha"' in body
@@ -87,7 +87,7 @@ def test_post_without_csrf_is_refused(client):
 def test_validate_success(client, strict):
     public_id, answer = issue(strict)
     data = {"captcha_id": public_id, "captcha_answer": answer.lower()}
-    response = post(client, "/captcha/validate", data)
+    response = hx_post(client, "/captcha/validate", data)
     assert response.status_code == 200
     body = assert_fragment(response)
     assert 'id="captcha-solved"' in body
@@ -103,7 +103,7 @@ def test_validate_wrong_answer_gives_a_new_image(client, strict):
     public_id, answer = issue(strict)
     wrong = "".join("2" if c != "2" else "3" for c in answer)
     data = {"captcha_id": public_id, "captcha_answer": wrong}
-    response = post(client, "/captcha/validate", data)
+    response = hx_post(client, "/captcha/validate", data)
     assert response.status_code == 422
     body = assert_fragment(response)
     assert "ne correspondent pas" in body or "do not match" in body
@@ -120,7 +120,7 @@ def test_validate_expired_gives_a_new_image(client, strict):
             CaptchaChallenge.public_id == public_id
         ).execute()
     data = {"captcha_id": public_id, "captcha_answer": answer}
-    response = post(client, "/captcha/validate", data)
+    response = hx_post(client, "/captcha/validate", data)
     assert response.status_code == 422
     body = assert_fragment(response)
     assert "expiré" in body or "expired" in body
@@ -129,7 +129,7 @@ def test_validate_expired_gives_a_new_image(client, strict):
 
 def test_validate_empty_answer_keeps_the_image(client, strict):
     public_id, _ = issue(strict)
-    response = post(client, "/captcha/validate", {"captcha_id": public_id})
+    response = hx_post(client, "/captcha/validate", {"captcha_id": public_id})
     assert response.status_code == 422
     body = assert_fragment(response)
     assert shown_id(body) == public_id
@@ -139,7 +139,7 @@ def test_validate_empty_answer_keeps_the_image(client, strict):
 def test_validate_in_test_mode(client, app):
     public_id, _ = issue(app)
     data = {"captcha_id": public_id, "captcha_answer": "passed"}
-    assert post(client, "/captcha/validate", data).status_code == 200
+    assert hx_post(client, "/captcha/validate", data).status_code == 200
 
 
 def test_plain_browser_gets_a_whole_page(client):

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from factories import csrf_in
+from factories import csrf_in, free_port
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -63,12 +63,6 @@ def test_werkzeug_server(app):
         server.shutdown()
         thread.join(timeout=5)
         server.server_close()
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_gunicorn(tmp_path):

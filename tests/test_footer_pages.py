@@ -1,9 +1,9 @@
 """The footer's pages (issue 12, "Closer to the guides"): help, accessibility statement, legal notice,
 personal data, terms; every page links to them, and they name the operator from the settings."""
 import html
-import re
 
 import pytest
+from factories import page_text, text_of
 
 FOOTER_PAGES = {
     "/aide": ("Need help?", "Besoin d'aide\u00a0?"),
@@ -12,12 +12,6 @@ FOOTER_PAGES = {
     "/donnees-personnelles": ("Personal data", "Données personnelles"),
     "/conditions-generales": ("Terms of use", "Conditions d'utilisation"),
 }
-
-
-def text_of(response):
-    """What a reader sees: tags dropped, entities decoded, spaces collapsed (no-break spaces kept)."""
-    body = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return re.sub(r"[ \t\r\n]+", " ", html.unescape(body))
 
 
 def footer_of(response):
@@ -30,10 +24,10 @@ def test_each_footer_page_opens_in_french_and_english(client, url):
     english, french = FOOTER_PAGES[url]
     response = client.get(url + "?lang=fr")
     assert response.status_code == 200
-    assert f"<h1>{french}</h1>" in html.unescape(response.get_data(as_text=True))
-    assert f"<title>{french} – Portail e-facturation</title>" in html.unescape(response.get_data(as_text=True))
+    assert f"<h1>{french}</h1>" in page_text(response)
+    assert f"<title>{french} – Portail e-facturation</title>" in page_text(response)
     response = client.get(url + "?lang=en")
-    assert f"<h1>{english}</h1>" in html.unescape(response.get_data(as_text=True))
+    assert f"<h1>{english}</h1>" in page_text(response)
 
 
 @pytest.mark.parametrize("url", ["/", "/inscription", "/connexion", "/annuaire", "/no-such-page"])

@@ -5,12 +5,12 @@ scripts/update-translations, so a string added without a French translation fail
 failure: run scripts/update-translations, translate the listed entries in
 webapp/translations/fr/LC_MESSAGES/messages.po (no "#, fuzzy" left), run this file again.
 """
-import html
 import re
 import shlex
 from pathlib import Path
 
 import pytest
+from factories import page_text
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_keywords, parse_mapping_cfg
 from babel.messages.pofile import read_po
@@ -156,11 +156,6 @@ def test_french_typography(catalogue):
 
 
 # --- Through the app -------------------------------------------------------------------------------
-
-
-def page_text(response):
-    """What a reader sees: the HTML with entities decoded (Jinja escapes the apostrophe)."""
-    return html.unescape(response.get_data(as_text=True))
 
 
 def test_home_page_is_in_french_by_default(client):

@@ -5,10 +5,10 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from factories import csrf, mails, make_account
 
-from webapp.credentials import hash_password
 from webapp.extensions import db
-from webapp.models import Account, AttachmentRequest, OutboxMessage, Structure
+from webapp.models import Account, AttachmentRequest, Structure
 from webapp.structures.manage.attachments import approve_attachment
 from webapp.structures.manage.invitations import invite
 
@@ -21,10 +21,6 @@ def language_of(response):
     return re.search(r'<html lang="([a-z]+)">', response.get_data(as_text=True)).group(1)
 
 
-def csrf(client, path):
-    return TOKEN.search(client.get(path).get_data(as_text=True)).group(1)
-
-
 def browser(app, accept_language):
     """A new browser whose language preference is `accept_language`."""
     client = app.test_client()
@@ -32,22 +28,15 @@ def browser(app, accept_language):
     return client
 
 
-def make_account(app, email, locale, active=True, **extra):
-    with app.app_context(), db.connection_context():
-        return Account.create(
-            email=email, first_name="Paul", last_name="Durand", contact_email=email, terms_accepted_at="2026-01-01",
-            password_hash=hash_password(PASSWORD) if active else None, is_active=active, locale=locale, **extra,
-        ).id
+def make_person(app, email, locale, active=True, **extra):
+    """Paul Durand, who accepted the terms on 2026-01-01 (no activation date); returns the id."""
+    return make_account(app, email, active, first_name="Paul", last_name="Durand", terms_accepted_at="2026-01-01",
+                        activated_at=None, locale=locale, **extra)
 
 
 def stored_locale(app, email):
     with app.app_context(), db.connection_context():
         return Account.get(Account.email == email).locale
-
-
-def mails(app, kind):
-    with app.app_context(), db.connection_context():
-        return list(OutboxMessage.select().where(OutboxMessage.kind == kind).order_by(OutboxMessage.id))
 
 
 def links_of(message):
@@ -128,7 +117,7 @@ def test_the_sign_up_link_opens_in_the_language_of_the_e_mail(app, lang, other):
 
 
 def test_an_activation_link_sent_again_opens_in_the_accounts_language(app):
-    make_account(app, "paul@example.fr", "en", active=False)
+    make_person(app, "paul@example.fr", "en", active=False)
     client = browser(app, "fr-FR")
     response = client.post("/activation/nouveau-lien", data={"email": "paul@example.fr",
                                                             "csrf_token": csrf(client, "/connexion")})
@@ -140,7 +129,7 @@ def test_an_activation_link_sent_again_opens_in_the_accounts_language(app):
 
 
 def test_the_reset_link_opens_in_the_accounts_language(app):
-    make_account(app, "paul@example.fr", "en")
+    make_person(app, "paul@example.fr", "en")
     client = browser(app, "fr-FR")  # asked from a French page: the e-mail is in the account's language
     response = client.post("/mot-de-passe-oublie", data={"email": "paul@example.fr",
                                                          "csrf_token": csrf(client, "/mot-de-passe-oublie")})
@@ -155,8 +144,8 @@ def test_the_reset_link_opens_in_the_accounts_language(app):
 
 
 def test_invitation_and_approval_links_open_in_the_recipients_language(app):
-    manager = make_account(app, "ann@example.fr", "fr")
-    requester = make_account(app, "zoe@example.fr", "en", active=False)
+    manager = make_person(app, "ann@example.fr", "fr")
+    requester = make_person(app, "zoe@example.fr", "en", active=False)
     with app.app_context(), db.connection_context():
         structure = Structure.create(identifier_type="SIRET", identifier="90110001600012", company_name="ALPHA SARL")
         request_id = AttachmentRequest.create(account=requester, structure=structure).id
@@ -179,7 +168,7 @@ def test_invitation_and_approval_links_open_in_the_recipients_language(app):
 
 @pytest.mark.parametrize("stored, using", [("fr", "en"), ("en", "fr")])
 def test_signing_in_keeps_the_language_in_use_and_stores_it(app, stored, using):
-    make_account(app, "paul@example.fr", stored)
+    make_person(app, "paul@example.fr", stored)
     client = app.test_client()
     response = client.post("/connexion", data={"email": "paul@example.fr", "password": PASSWORD,
                                                "csrf_token": csrf(client, f"/connexion?lang={using}")})
@@ -191,7 +180,7 @@ def test_signing_in_keeps_the_language_in_use_and_stores_it(app, stored, using):
 
 
 def test_signing_in_with_the_browsers_language_stores_it(app):
-    make_account(app, "paul@example.fr", "fr")
+    make_person(app, "paul@example.fr", "fr")
     client = browser(app, "en-US,en;q=0.9")
     response = client.post("/connexion", data={"email": "paul@example.fr", "password": PASSWORD,
                                                "csrf_token": csrf(client, "/connexion")})
@@ -203,7 +192,7 @@ def test_signing_in_with_the_browsers_language_stores_it(app):
 
 def test_the_two_step_sign_in_keeps_the_language_too(app):
     app.config["TWO_FACTOR"] = "mandatory"
-    make_account(app, "paul@example.fr", "fr")
+    make_person(app, "paul@example.fr", "fr")
     client = app.test_client()
     response = client.post("/connexion", data={"email": "paul@example.fr", "password": PASSWORD,
                                                "csrf_token": csrf(client, "/connexion?lang=en")})
@@ -227,7 +216,7 @@ def test_the_two_step_sign_in_keeps_the_language_too(app):
     ("fr", "en", "Tentative de création de compte avec votre adresse"),
 ])
 def test_the_account_exists_notice_is_in_the_owners_language(app, owner_locale, page_lang, subject):
-    make_account(app, "alice@example.fr", owner_locale)
+    make_person(app, "alice@example.fr", owner_locale)
     sign_up(app.test_client(), page_lang)
     [notice] = mails(app, "account_exists")
     assert notice.subject == subject

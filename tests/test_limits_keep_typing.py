@@ -47,7 +47,7 @@ def signup_form(token, captcha_id, **changes):
     return {key: value for key, value in data.items() if value is not None}
 
 
-def value(body, name):
+def shown_value(body, name):
     tag = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', body)
     found = re.search(r'value="([^"]*)"', tag.group(0)) if tag else None
     return html.unescape(found.group(1)) if found else None
@@ -89,7 +89,7 @@ def test_the_sign_up_page_comes_back_with_everything_typed_and_when_to_retry(lim
                         ("identifier", "90110001600012"), ("company_name", "MES ATELIERS À MOI"),
                         ("label", "Atelier bleu"), ("address_line", "12 BIS AVENUE DES LILAS"),
                         ("postcode", "75012"), ("city", "PARIS"), ("captcha_id", captcha_id)):
-        assert value(body, name) == typed, name
+        assert shown_value(body, name) == typed, name
     assert checked(body, "accept_terms") and checked(body, "survey_consent")
     assert held_count(limited_app) == 0  # nothing was taken from the limited request
     # The answer is a whole page, in the page's language.
@@ -114,7 +114,7 @@ def test_failed_sign_ups_with_one_address_do_not_lock_it_out(limited_app):
     assert response.status_code == 303 and held_count(limited_app) == 1
 
 
-def sign_in(client, email, next_url=""):
+def sign_in_wrongly(client, email, next_url=""):
     token = TOKEN.search(client.get("/connexion?lang=en").get_data(as_text=True)).group(1)
     return client.post("/connexion", data={"email": email, "password": "Wrong-Horse-42x", "next": next_url,
                                            "csrf_token": token})
@@ -122,14 +122,14 @@ def sign_in(client, email, next_url=""):
 
 def test_the_sign_in_page_comes_back_with_the_address(limited_app):
     client = from_ip(limited_app, "10.1.3.1")
-    assert [sign_in(client, "alice@example.fr").status_code for _ in range(2)] == [422, 422]
-    response = sign_in(client, "alice@example.fr", next_url="/mon-compte/donnees")
+    assert [sign_in_wrongly(client, "alice@example.fr").status_code for _ in range(2)] == [422, 422]
+    response = sign_in_wrongly(client, "alice@example.fr", next_url="/mon-compte/donnees")
     assert response.status_code == 429
     body = assert_says_when_to_retry(response)
-    assert value(body, "email") == "alice@example.fr" and not value(body, "password")
-    assert value(body, "next") == "/mon-compte/donnees"
+    assert shown_value(body, "email") == "alice@example.fr" and not shown_value(body, "password")
+    assert shown_value(body, "next") == "/mon-compte/donnees"
     # A next address that is not this site's is not carried on.
-    assert value(sign_in(client, "alice@example.fr", next_url="https://evil.example/").get_data(as_text=True),
+    assert shown_value(sign_in_wrongly(client, "alice@example.fr", next_url="https://evil.example/").get_data(as_text=True),
                  "next") == ""
 
 
@@ -142,7 +142,7 @@ def test_the_forgotten_password_page_comes_back_with_the_address(limited_app):
     response = client.post("/mot-de-passe-oublie", data={"email": "bob@example.fr", "csrf_token": token})
     assert response.status_code == 429
     body = assert_says_when_to_retry(response)
-    assert value(body, "email") == "bob@example.fr"
+    assert shown_value(body, "email") == "bob@example.fr"
 
 
 def test_reading_a_page_is_never_answered_with_the_form_page(limited_app):

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from factories import free_port
 from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,12 +29,6 @@ def nginx_binary():
             pytest.fail(message + " (REQUIRE_NGINX=1, so this is an error, not a skip)", pytrace=False)
         pytest.skip(message)
     return found
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_every_token_route_of_the_app_is_one_the_log_redacts(app):
@@ -58,7 +53,7 @@ def local_conf(tmp_path, app_port, https_port, http_port):
             f"{site}\n}}\n")
 
 
-def get(port, path, headers=None):
+def status_of(port, path, headers=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", path, headers={"Host": "portal.example.org", **(headers or {})})
     response = connection.getresponse()
@@ -96,15 +91,15 @@ def portal_behind_nginx(app, tmp_path):
 def test_no_token_reaches_the_logs(portal_behind_nginx):
     https_port, http_port, logs = portal_behind_nginx
     token_page = f"https://portal.example.org/activation/{SECRET}"
-    assert get(https_port, f"/activation/{SECRET}?lang=en") == 404  # the app: no such link
-    assert get(https_port, f"/mot-de-passe/nouveau/{SECRET}") in (200, 404)
-    assert get(https_port, f"/invitation/{SECRET}") in (200, 404)
-    assert get(https_port, f"/connexion?next=/invitation/{SECRET}") == 200
-    assert get(https_port, f"/connexion?next=%2Fmot-de-passe%2Fnouveau%2F{SECRET}") == 200
-    assert get(https_port, "/static/css/portal.css", {"Referer": token_page}) == 200
-    assert get(https_port, "/", {"Referer": f"https://portal.example.org/connexion?next=/invitation/{SECRET}"}) == 200
-    assert get(https_port, "/activation/nouveau-lien?lang=en") in (200, 404, 405)
-    assert get(http_port, f"/activation/{SECRET}") == 301  # the plain-HTTP redirect logs too
+    assert status_of(https_port, f"/activation/{SECRET}?lang=en") == 404  # the app: no such link
+    assert status_of(https_port, f"/mot-de-passe/nouveau/{SECRET}") in (200, 404)
+    assert status_of(https_port, f"/invitation/{SECRET}") in (200, 404)
+    assert status_of(https_port, f"/connexion?next=/invitation/{SECRET}") == 200
+    assert status_of(https_port, f"/connexion?next=%2Fmot-de-passe%2Fnouveau%2F{SECRET}") == 200
+    assert status_of(https_port, "/static/css/portal.css", {"Referer": token_page}) == 200
+    assert status_of(https_port, "/", {"Referer": f"https://portal.example.org/connexion?next=/invitation/{SECRET}"}) == 200
+    assert status_of(https_port, "/activation/nouveau-lien?lang=en") in (200, 404, 405)
+    assert status_of(http_port, f"/activation/{SECRET}") == 301  # the plain-HTTP redirect logs too
     for _ in range(50):  # nginx writes its line once the response is sent
         access = (logs / "portal.access.log").read_text()
         if access.count("\n") >= 9:

@@ -28,7 +28,7 @@ def alice(client, active_alice, auth):
     return client
 
 
-def post(client, path, **data):
+def send_form(client, path, **data):
     return client.post(path + "?lang=en", data=dict(data, csrf_token=csrf(client)))
 
 
@@ -40,9 +40,9 @@ FORMS = {
 }
 
 
-def submit(client, form, password):
+def submit_form(client, form, password):
     path, data = FORMS[form]
-    return post(client, path, current_password=password, **data)
+    return send_form(client, path, current_password=password, **data)
 
 
 def field_error(response):
@@ -56,7 +56,7 @@ def counter(app, account_id):
         return SignInFailure.get_or_none(SignInFailure.email_digest == counter_key(account_id))
 
 
-def let_time_pass(app, lock=False):
+def wait_out(app, lock=False):
     past = utcnow() - timedelta(seconds=1)
     moments = {SignInFailure.next_attempt_at: past}
     if lock:
@@ -66,17 +66,17 @@ def let_time_pass(app, lock=False):
 
 
 def test_wrong_answers_make_the_next_one_wait_and_the_right_one_is_not_even_checked(app, alice):
-    first, second = (submit(alice, "secret question", WRONG_PASSWORD) for _ in range(2))
+    first, second = (submit_form(alice, "secret question", WRONG_PASSWORD) for _ in range(2))
     assert first.status_code == second.status_code == 422
     assert NOT_CURRENT in field_error(first)
-    third = submit(alice, "secret question", WRONG_PASSWORD)  # past LOCKOUT_DELAY_AFTER: the next one waits
+    third = submit_form(alice, "secret question", WRONG_PASSWORD)  # past LOCKOUT_DELAY_AFTER: the next one waits
     assert NOT_CURRENT in field_error(third)
-    waiting = submit(alice, "secret question", PASSWORD)
+    waiting = submit_form(alice, "secret question", PASSWORD)
     assert waiting.status_code == 422 and WAIT in field_error(waiting)
     assert "Forgotten password" in field_error(waiting)
     assert account(app).secret_question == "first_pet"  # nothing changed
-    let_time_pass(app)
-    assert submit(alice, "secret question", PASSWORD).status_code == 303
+    wait_out(app)
+    assert submit_form(alice, "secret question", PASSWORD).status_code == 303
     assert account(app).secret_question == "first_school"
     assert counter(app, account(app).id) is None  # the right password forgets the wrong ones
 
@@ -88,24 +88,24 @@ def test_every_form_asking_the_current_password_is_throttled(app, alice, form):
 
         Account.update(email_codes_enabled=True).execute()
     for _ in range(3):
-        assert NOT_CURRENT in field_error(submit(alice, form, WRONG_PASSWORD))
-    response = submit(alice, form, PASSWORD)
+        assert NOT_CURRENT in field_error(submit_form(alice, form, WRONG_PASSWORD))
+    response = submit_form(alice, form, PASSWORD)
     assert response.status_code == 422 and WAIT in field_error(response)
     assert counter(app, account(app).id).failures == 3
 
 
 def test_the_forms_share_one_counter_per_account(app, alice):
     for form in FORMS:
-        submit(alice, form, WRONG_PASSWORD)
-        let_time_pass(app)
+        submit_form(alice, form, WRONG_PASSWORD)
+        wait_out(app)
     assert counter(app, account(app).id).failures == 4 and counter(app, account(app).id).locked_until
 
 
 def test_lock_mails_the_owner_once_and_never_stops_signing_in(app, client, alice, outbox, auth):
     for _ in range(4):
-        submit(alice, "password change", WRONG_PASSWORD)
-        let_time_pass(app)
-    locked = submit(alice, "password change", PASSWORD)
+        submit_form(alice, "password change", WRONG_PASSWORD)
+        wait_out(app)
+    locked = submit_form(alice, "password change", PASSWORD)
     assert WAIT in field_error(locked) and "min" in field_error(locked)
     assert verify_password(account(app).password_hash, PASSWORD)
     notices = [m for m in outbox() if m.kind == "password_check_locked"]
@@ -117,14 +117,14 @@ def test_lock_mails_the_owner_once_and_never_stops_signing_in(app, client, alice
     assert auth.sign_in(client=alice).status_code == 303
     assert auth.sign_in(client=app.test_client()).status_code == 303
     # The lock is short: once it has passed, the right password is accepted.
-    let_time_pass(app, lock=True)
-    assert submit(alice, "password change", PASSWORD).status_code == 303
+    wait_out(app, lock=True)
+    assert submit_form(alice, "password change", PASSWORD).status_code == 303
 
 
 def test_a_password_reset_clears_the_counter(app, alice, outbox, auth):
     for _ in range(4):
-        submit(alice, "secret question", WRONG_PASSWORD)
-        let_time_pass(app)
+        submit_form(alice, "secret question", WRONG_PASSWORD)
+        wait_out(app)
     assert counter(app, account(app).id).locked_until is not None
     stranger = app.test_client()
     forgot(stranger, "alice@example.fr")
@@ -132,7 +132,7 @@ def test_a_password_reset_clears_the_counter(app, alice, outbox, auth):
     assert reset(stranger, reset_path(message)).status_code == 303
     assert counter(app, account(app).id) is None
     assert auth.sign_in(client=stranger, password=NEW_PASSWORD).status_code == 303
-    assert submit(stranger, "secret question", NEW_PASSWORD).status_code == 303
+    assert submit_form(stranger, "secret question", NEW_PASSWORD).status_code == 303
 
 
 def test_simultaneous_guesses_cannot_pass_the_wait_together(app):

@@ -3,65 +3,63 @@ activation link has expired (ACTIVATION_TOKEN_HOURS): `flask accounts purge-unac
 background delivery thread at most once an hour. Nothing else is touched."""
 from datetime import timedelta
 
-from webapp.credentials import hash_password, hours, issue_token
+from factories import add_member, add_request, make_account, make_structure
+
+from webapp.credentials import hours, issue_token
 from webapp.extensions import db
 from webapp.mail.delivery import BackgroundDelivery, add_periodic_job
 from webapp.models import (
     Account, AccountToken, AttachmentRequest, Membership, OutboxMessage, Role, Structure, StructureEvent, utcnow,
 )
 
-PASSWORD = "Correct-Horse-42x"
 
-
-def make_account(email, active=False, age_hours=30, link_hours_left=None):
+def aged_account(app, email, active=False, age_hours=30, link_hours_left=None):
     """An account created `age_hours` ago; with an activation link valid `link_hours_left` more hours
-    (negative: expired that long ago)."""
+    (negative: expired that long ago). Returns its id."""
     created = utcnow() - timedelta(hours=age_hours)
-    account = Account.create(
-        email=email, first_name=email.split("@")[0].title(), last_name="Person", contact_email=email,
-        terms_accepted_at=created, created_at=created, password_hash=hash_password(PASSWORD) if active else None,
-        is_active=active, activated_at=created if active else None, locale="en",
-    )
+    account_id = make_account(app, email, active, first_name=email.split("@")[0].title(), terms_accepted_at=created,
+                              created_at=created, activated_at=created if active else None)
     if link_hours_left is not None:
-        issue_token(account, "activation", hours(1))
-        AccountToken.update(expires_at=utcnow() + timedelta(hours=link_hours_left)).where(
-            AccountToken.account == account).execute()
-    return account
+        with app.app_context(), db.connection_context():
+            issue_token(Account.get_by_id(account_id), "activation", hours(1))
+            AccountToken.update(expires_at=utcnow() + timedelta(hours=link_hours_left)).where(
+                AccountToken.account == account_id).execute()
+    return account_id
 
 
-def make_structure(identifier, *members):
-    structure = Structure.create(identifier_type="HORS_UE", identifier=identifier, country="US",
-                                 company_name=f"Company {identifier}")
-    for account, role in members:
-        Membership.create(account=account, structure=structure, role=role)
-    return structure
+def structure_of(app, identifier, *members):
+    """A structure outside the EU held by `members` ((account id, role) pairs); returns its id."""
+    structure_id = make_structure(app, f"Company {identifier}", identifier, "HORS_UE", country="US",
+                                  structure_type="", address_line="", postcode="", city="")
+    for account_id, role in members:
+        add_member(app, account_id, structure_id, role)
+    return structure_id
 
 
 def world(app):
     """Who stays and who goes once links of 24 hours have expired."""
-    with app.app_context(), db.connection_context():
-        ids = {}
-        expired = make_account("expired@example.fr", link_hours_left=-6)
-        ids["gone_structure"] = make_structure("GONE1", (expired, Role.PRINCIPAL_MANAGER)).id
-        # Someone asked to join that structure: nobody can decide; the request goes with it, the person is told.
-        asker = make_account("asker@example.fr", active=True)
-        AttachmentRequest.create(account=asker, structure=ids["gone_structure"])
-        # A user approved in a structure an active manager keeps, who never activated: only the account goes.
-        boss = make_account("boss@example.fr", active=True)
-        approved = make_account("approved@example.fr", link_hours_left=-1)
-        ids["kept_structure"] = make_structure("KEPT1", (boss, Role.PRINCIPAL_MANAGER), (approved, Role.USER)).id
-        # Two never-activated managers of one structure: both go, and the structure with the second.
-        first, second = make_account("first@example.fr"), make_account("second@example.fr", link_hours_left=-2)
-        ids["pair_structure"] = make_structure("PAIR1", (first, Role.PRINCIPAL_MANAGER),
-                                               (second, Role.SECONDARY_MANAGER)).id
-        # Staying: a link still valid; too young to have had a link expire; waiting for a manager; active.
-        fresh = make_account("fresh@example.fr", link_hours_left=3)
-        ids["fresh_structure"] = make_structure("FRESH1", (fresh, Role.PRINCIPAL_MANAGER)).id
-        make_account("young@example.fr", age_hours=2)
-        waiting = make_account("waiting@example.fr", age_hours=200)
-        AttachmentRequest.create(account=waiting, structure=ids["kept_structure"])
-        make_account("active@example.fr", active=True, age_hours=500)
-        return ids
+    ids = {}
+    expired = aged_account(app, "expired@example.fr", link_hours_left=-6)
+    ids["gone_structure"] = structure_of(app, "GONE1", (expired, Role.PRINCIPAL_MANAGER))
+    # Someone asked to join that structure: nobody can decide; the request goes with it, the person is told.
+    asker = aged_account(app, "asker@example.fr", active=True)
+    add_request(app, asker, ids["gone_structure"])
+    # A user approved in a structure an active manager keeps, who never activated: only the account goes.
+    boss = aged_account(app, "boss@example.fr", active=True)
+    approved = aged_account(app, "approved@example.fr", link_hours_left=-1)
+    ids["kept_structure"] = structure_of(app, "KEPT1", (boss, Role.PRINCIPAL_MANAGER), (approved, Role.USER))
+    # Two never-activated managers of one structure: both go, and the structure with the second.
+    first, second = aged_account(app, "first@example.fr"), aged_account(app, "second@example.fr", link_hours_left=-2)
+    ids["pair_structure"] = structure_of(app, "PAIR1", (first, Role.PRINCIPAL_MANAGER),
+                                         (second, Role.SECONDARY_MANAGER))
+    # Staying: a link still valid; too young to have had a link expire; waiting for a manager; active.
+    fresh = aged_account(app, "fresh@example.fr", link_hours_left=3)
+    ids["fresh_structure"] = structure_of(app, "FRESH1", (fresh, Role.PRINCIPAL_MANAGER))
+    aged_account(app, "young@example.fr", age_hours=2)
+    waiting = aged_account(app, "waiting@example.fr", age_hours=200)
+    add_request(app, waiting, ids["kept_structure"])
+    aged_account(app, "active@example.fr", active=True, age_hours=500)
+    return ids
 
 
 def emails(app):
@@ -104,12 +102,11 @@ def test_the_command_removes_expired_never_activated_accounts_and_their_structur
 
 
 def test_nothing_goes_while_links_are_valid_or_accounts_active(app, runner):
-    with app.app_context(), db.connection_context():
-        fresh = make_account("fresh@example.fr", link_hours_left=1)
-        make_structure("FRESH1", (fresh, Role.PRINCIPAL_MANAGER))
-        make_account("young@example.fr", age_hours=1)
-        make_account("active@example.fr", active=True, age_hours=1000)
-        make_account("resent@example.fr", age_hours=1000, link_hours_left=20)  # "send the link again"
+    fresh = aged_account(app, "fresh@example.fr", link_hours_left=1)
+    structure_of(app, "FRESH1", (fresh, Role.PRINCIPAL_MANAGER))
+    aged_account(app, "young@example.fr", age_hours=1)
+    aged_account(app, "active@example.fr", active=True, age_hours=1000)
+    aged_account(app, "resent@example.fr", age_hours=1000, link_hours_left=20)  # "send the link again"
     result = runner.invoke(args=["accounts", "purge-unactivated"])
     assert "never-activated accounts deleted: 0" in result.output
     assert emails(app) == ["active@example.fr", "fresh@example.fr", "resent@example.fr", "young@example.fr"]
@@ -118,9 +115,8 @@ def test_nothing_goes_while_links_are_valid_or_accounts_active(app, runner):
 
 def test_the_lifetime_is_the_activation_links(app, runner):
     app.config["ACTIVATION_TOKEN_HOURS"] = 48
-    with app.app_context(), db.connection_context():
-        make_account("thirty@example.fr", age_hours=30)  # old enough for 24 hours, not for 48
-        make_account("fifty@example.fr", age_hours=50)
+    aged_account(app, "thirty@example.fr", age_hours=30)  # old enough for 24 hours, not for 48
+    aged_account(app, "fifty@example.fr", age_hours=50)
     runner.invoke(args=["accounts", "purge-unactivated"])
     assert emails(app) == ["thirty@example.fr"]
 
@@ -136,8 +132,7 @@ def test_the_background_thread_purges_at_most_once_per_period(app):
     world(app)
     delivery._pass()
     assert emails(app) == STAYING  # the first pass ran the purge
-    with app.app_context(), db.connection_context():
-        make_account("later@example.fr", link_hours_left=-1)
+    aged_account(app, "later@example.fr", link_hours_left=-1)
     delivery._pass()
     delivery._pass()
     assert runs == [1]  # once in the hour

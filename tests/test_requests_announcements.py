@@ -2,46 +2,24 @@
 status region that takes the focus, after an htmx swap and on the page a form without JavaScript returns to."""
 import re
 
-from webapp.credentials import hash_password
-from webapp.extensions import db
-from webapp.models import Account, AttachmentRequest, Membership, Role, Structure, utcnow
+from factories import account, add_member, add_request, csrf, make_account, make_structure
 
-PASSWORD = "Correct-Horse-42x"
-
-
-def make_account(email, first_name, active=True):
-    return Account.create(
-        email=email, first_name=first_name, last_name="Person", contact_email=email, terms_accepted_at=utcnow(),
-        password_hash=hash_password(PASSWORD) if active else None, is_active=active,
-        activated_at=utcnow() if active else None, locale="en",
-    )
+from webapp.models import Role
 
 
 def world(app):
     """Structures A (ann manages it; carl and dora wait) and B (bob manages it)."""
-    with app.app_context(), db.connection_context():
-        ids = {}
-        for name, code in (("A", "AAA111"), ("B", "BBB222")):
-            ids[name] = Structure.create(identifier_type="HORS_UE", identifier=code, country="US",
-                                         company_name=f"Company {name}").id
-        for manager, structure in (("ann", "A"), ("bob", "B")):
-            account = make_account(f"{manager}@example.fr", manager.title())
-            Membership.create(account=account, structure=ids[structure], role=Role.PRINCIPAL_MANAGER)
-        for person in ("carl", "dora"):
-            account = make_account(f"{person}@example.fr", person.title(), active=person == "carl")
-            ids[person] = AttachmentRequest.create(account=account, structure=ids["A"]).id
-        return ids
-
-
-def csrf(client):
-    page = client.get("/?lang=en").get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-
-
-def sign_in(app, client, email):
-    app.config["TWO_FACTOR"] = "off"
-    response = client.post("/connexion", data={"email": email, "password": PASSWORD, "csrf_token": csrf(client)})
-    assert response.status_code == 303
+    ids = {}
+    for name, code in (("A", "AAA111"), ("B", "BBB222")):
+        ids[name] = make_structure(app, f"Company {name}", code, "HORS_UE", country="US", structure_type="",
+                                   address_line="", postcode="", city="")
+    for manager, structure in (("ann", "A"), ("bob", "B")):
+        add_member(app, make_account(app, f"{manager}@example.fr", first_name=manager.title()), ids[structure],
+                   Role.PRINCIPAL_MANAGER)
+    for person in ("carl", "dora"):
+        person_id = make_account(app, f"{person}@example.fr", active=person == "carl", first_name=person.title())
+        ids[person] = add_request(app, person_id, ids["A"])
+    return ids
 
 
 def status_region(body):
@@ -49,9 +27,9 @@ def status_region(body):
     return (found.group(0), found.group(1)) if found else (None, None)
 
 
-def test_without_javascript_the_page_returned_to_announces_the_outcome_once(app, client):
+def test_without_javascript_the_page_returned_to_announces_the_outcome_once(app, client, auth):
     ids = world(app)
-    sign_in(app, client, "ann@example.fr")
+    assert auth.sign_in("ann@example.fr").status_code == 303
     response = client.post(f"/structures/{ids['A']}/demandes",
                            data={"single": f"approve:{ids['carl']}", "csrf_token": csrf(client)})
     assert response.status_code == 303
@@ -67,20 +45,18 @@ def test_without_javascript_the_page_returned_to_announces_the_outcome_once(app,
     assert status_region(again) == (None, None)
 
 
-def test_the_outcome_is_not_carried_to_another_structure(app, client):
+def test_the_outcome_is_not_carried_to_another_structure(app, client, auth):
     ids = world(app)
-    with app.app_context(), db.connection_context():
-        Membership.create(account=Account.get(Account.email == "ann@example.fr"), structure=ids["B"],
-                          role=Role.SECONDARY_MANAGER)
-    sign_in(app, client, "ann@example.fr")
+    add_member(app, account(app, "ann@example.fr").id, ids["B"], Role.SECONDARY_MANAGER)
+    assert auth.sign_in("ann@example.fr").status_code == 303
     client.post(f"/structures/{ids['A']}/demandes", data={"single": f"refuse:{ids['dora']}", "csrf_token": csrf(client)})
     other = client.get(f"/structures/{ids['B']}/demandes?lang=en").get_data(as_text=True)
     assert status_region(other) == (None, None)
 
 
-def test_htmx_swap_brings_the_outcome_with_the_focus_marker(app, client):
+def test_htmx_swap_brings_the_outcome_with_the_focus_marker(app, client, auth):
     ids = world(app)
-    sign_in(app, client, "ann@example.fr")
+    assert auth.sign_in("ann@example.fr").status_code == 303
     response = client.post(f"/structures/{ids['A']}/demandes?lang=en", headers={"HX-Request": "true"},
                            data={"single": f"refuse:{ids['dora']}", f"reason_{ids['dora']}": "Unknown here",
                                  "csrf_token": csrf(client)})
@@ -94,9 +70,9 @@ def test_htmx_swap_brings_the_outcome_with_the_focus_marker(app, client):
     assert 'class="request request--decided"' in body and f'value="approve:{ids["carl"]}"' in body
 
 
-def test_an_error_shows_no_outcome_and_keeps_what_was_typed(app, client):
+def test_an_error_shows_no_outcome_and_keeps_what_was_typed(app, client, auth):
     ids = world(app)
-    sign_in(app, client, "ann@example.fr")
+    assert auth.sign_in("ann@example.fr").status_code == 303
     too_long = "x" * 501
     response = client.post(f"/structures/{ids['A']}/demandes?lang=en",
                            data={"single": f"refuse:{ids['dora']}", f"reason_{ids['dora']}": too_long,

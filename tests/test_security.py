@@ -74,8 +74,8 @@ def test_argon2_hash_and_verify():
     assert verify_password("not-a-hash", "anything") is False
 
 
-@pytest.fixture
-def account(app):
+@pytest.fixture(name="account")
+def bare_account(app):
     with app.app_context(), db.connection_context():
         return Account.create(
             email="t@example.fr", first_name="T", last_name="U", contact_email="t@example.fr",

@@ -1,7 +1,6 @@
 """Production rate limits are counted once for every worker: gunicorn (gunicorn.conf.py) refuses several
 workers with counters in memory, and with Redis several real gunicorn workers share one count."""
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -11,6 +10,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from factories import free_port
 
 import config
 
@@ -31,12 +31,6 @@ def test_several_workers_need_shared_storage_in_production(settings, workers, re
     assert (problem is not None) == refused
     if refused:
         assert "redis://127.0.0.1:6379/0" in problem
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def gunicorn(tmp_path, workers, **env):

@@ -8,7 +8,7 @@ from webapp.extensions import db
 from webapp.models import Account, SignInSession, utcnow
 
 
-def rows(app):
+def sessions(app):
     with app.app_context(), db.connection_context():
         return list(SignInSession.select().order_by(SignInSession.id))
 
@@ -35,7 +35,7 @@ def test_a_cookie_copied_before_sign_out_opens_nothing_after(app, client, active
     assert auth.sign_out().status_code == 303
     response = thief.get("/mon-compte")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
-    [row] = rows(app)
+    [row] = sessions(app)
     assert row.revoked_at is not None
     assert not signed_in(client)
 
@@ -45,7 +45,7 @@ def test_the_cookie_carries_a_token_whose_hash_only_is_stored(app, client, activ
     with client.session_transaction() as session:
         token = session["sign_in_session"]
         assert "account_id" not in session and "session_version" not in session
-    [row] = rows(app)
+    [row] = sessions(app)
     assert len(token) >= 40 and token not in row.token_hash and len(row.token_hash) == 64
     assert row.account_id == account(app).id and row.revoked_at is None
 
@@ -59,7 +59,7 @@ def test_a_session_idle_too_long_ends_and_next_is_kept(app, client, active_alice
     page = client.get(response.headers["Location"] + "&lang=en").get_data(as_text=True)
     assert "You were signed out after 30 minutes without activity. Sign in again to go on." in page
     assert 'name="next" type="hidden" value="/mon-compte/coordonnees"' in page
-    assert rows(app)[0].revoked_at is not None
+    assert sessions(app)[0].revoked_at is not None
     response = auth.sign_in(next="/mon-compte/coordonnees")
     assert response.headers["Location"] == "/mon-compte/coordonnees" and signed_in(client)
 
@@ -68,7 +68,7 @@ def test_a_session_used_within_the_idle_limit_lives_on(app, client, active_alice
     auth.sign_in()
     age_sessions(app, last_seen_at=timedelta(minutes=app.config["SESSION_IDLE_MINUTES"] - 1))
     assert signed_in(client)
-    [row] = rows(app)
+    [row] = sessions(app)
     assert utcnow() - row.last_seen_at < timedelta(seconds=5)  # the activity moved the idle clock
 
 
@@ -97,13 +97,13 @@ def test_the_lifetimes_are_settings(app, client, active_alice, auth):
 def test_last_seen_is_written_at_most_once_a_minute(app, client, active_alice, auth):
     auth.sign_in()
     age_sessions(app, last_seen_at=timedelta(seconds=30))
-    before = rows(app)[0].last_seen_at
+    before = sessions(app)[0].last_seen_at
     for _ in range(3):
         assert signed_in(client)
-    assert rows(app)[0].last_seen_at == before  # under a minute: no write
+    assert sessions(app)[0].last_seen_at == before  # under a minute: no write
     age_sessions(app, last_seen_at=timedelta(seconds=61))
     assert signed_in(client)
-    assert utcnow() - rows(app)[0].last_seen_at < timedelta(seconds=5)
+    assert utcnow() - sessions(app)[0].last_seen_at < timedelta(seconds=5)
 
 
 def test_a_password_change_ends_the_other_sessions_only(app, client, active_alice, outbox, auth):
@@ -115,7 +115,7 @@ def test_a_password_change_ends_the_other_sessions_only(app, client, active_alic
         "current_password": PASSWORD, "password": NEW_PASSWORD, "password_confirm": NEW_PASSWORD, "csrf_token": token})
     assert response.status_code == 303
     assert signed_in(client) and not signed_in(other)
-    assert [row.revoked_at is None for row in rows(app)] == [True, False]
+    assert [row.revoked_at is None for row in sessions(app)] == [True, False]
 
 
 def test_a_cookie_in_another_browser_is_refused_without_ending_the_owners_session(app, client, active_alice, auth):
@@ -139,7 +139,7 @@ def test_signing_in_clears_the_accounts_ended_sessions(app, client, active_alice
         auth.sign_in()
         auth.sign_out()
     auth.sign_in()
-    assert [row.revoked_at for row in rows(app)] == [None]
+    assert [row.revoked_at for row in sessions(app)] == [None]
 
 
 def test_signing_in_again_ends_the_browsers_previous_session(app, client, active_alice, auth):
@@ -148,7 +148,7 @@ def test_signing_in_again_ends_the_browsers_previous_session(app, client, active
     copy_cookie(client, before)
     auth.sign_in()
     assert signed_in(client) and not signed_in(before)
-    assert [row.revoked_at for row in rows(app)] == [None]  # the ended one was cleared at sign-in
+    assert [row.revoked_at for row in sessions(app)] == [None]  # the ended one was cleared at sign-in
 
 
 def test_a_new_sign_in_stopped_at_the_second_step_still_ends_the_previous_session(app, client, active_alice, auth):
@@ -158,7 +158,7 @@ def test_a_new_sign_in_stopped_at_the_second_step_still_ends_the_previous_sessio
     app.config["TWO_FACTOR"] = "mandatory"
     assert auth.sign_in().headers["Location"] == "/connexion/code"
     assert not signed_in(before) and not signed_in(client)
-    assert rows(app)[0].revoked_at is not None
+    assert sessions(app)[0].revoked_at is not None
 
 
 def test_a_deleted_account_takes_its_sessions_along(app, client, active_alice, auth):

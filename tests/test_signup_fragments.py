@@ -3,7 +3,7 @@ import html
 import re
 
 import pytest
-from factories import HX, add_member, csrf, make_account, make_structure
+from factories import HX, add_member, csrf, fragment, make_account, make_structure, value
 
 from webapp.extensions import db
 from webapp.models import Account, Membership, Role, Structure, utcnow
@@ -22,22 +22,8 @@ def post_fragment(client):
     return post
 
 
-def fragment(response):
-    body = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert "<html" not in body
-    assert "HX-Request" in response.headers["Vary"]
-    return body
-
-
 def inputs(body):
     return set(re.findall(r'<(?:input|select)[^>]*\bname="([a-z_0-9]+)"', body))
-
-
-def value(body, name):
-    match = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', body)
-    found = re.search(r'value="([^"]*)"', match.group(0)) if match else None
-    return found.group(1) if found else None
 
 
 def checked(body, name):

@@ -9,7 +9,8 @@ it over too; a structure with an activated manager is never taken over.
 import re
 from urllib.parse import urlsplit
 
-from webapp.credentials import hash_password
+from factories import activate, activation_path, add_member, csrf, make_account, make_structure, rows, submit
+
 from webapp.extensions import db
 from webapp.models import (
     Account, AttachmentRequest, Membership, OutboxMessage, Role, Structure, StructureEvent, utcnow,
@@ -17,48 +18,27 @@ from webapp.models import (
 
 SIRET = "90110001600012"  # in the demo register
 TYPO, RIGHT = "alice@exmaple.fr", "alice@example.fr"
-PASSWORD = "Correct-Horse-42x"
-CAPTCHA = re.compile(r'name="captcha_id" value="([^"]+)"')
 
 
-def rows(app, model, *where):
-    with app.app_context(), db.connection_context():
-        query = model.select()
-        return list(query.where(*where) if where else query)
-
-
-def mails(app, recipient):
+def mails_to(app, recipient):
     return rows(app, OutboxMessage, OutboxMessage.recipient == recipient)
 
 
-def csrf(client):
-    page = client.get("/?lang=en").get_data(as_text=True)
-    return re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-
-
 def sign_up(client, email, page_path="/inscription?lang=en"):
-    """Fill in the sign-up page opened at `page_path` as a person would, and submit it."""
-    page = client.get(page_path).get_data(as_text=True)
-    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
-    response = client.post("/inscription", data={
-        "login_email": email, "login_email_confirm": email, "first_name": "Alice", "last_name": "Martin",
-        "phone": "01 23 45 67 89", "contact_email": "", "accept_terms": "y", "identifier_type": "SIRET",
-        "identifier": SIRET, "structure_type": "company", "company_name": "ATELIERS DU LAMPADAIRE BLEU",
-        "address_line": "12 BIS AVENUE DES LILAS", "postcode": "75012", "city": "PARIS", "country": "FR",
-        "features_shown": "1", "feature_payment_requests": "y", "captcha_answer": "PASSED", "action": "create",
-        "csrf_token": token, "captcha_id": CAPTCHA.search(page).group(1),
-    })
-    response.close()  # the e-mails leave once the answer has been sent
+    """Fill in the sign-up page opened at `page_path` as a person would, and submit it; the page it leads to."""
+    response = submit(client, page_path, login_email=email, login_email_confirm=email, identifier=SIRET)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
     return client.get(response.headers["Location"] + "?lang=en").get_data(as_text=True)
 
 
 def signup_link(app, email):
-    [message] = [m for m in mails(app, email) if m.kind == "activation_link"][-1:]
-    return message, re.search(r"http://portal\.test(/inscription/activation/\S+)", message.body_text).group(1)
+    [message] = [m for m in mails_to(app, email) if m.kind == "activation_link"][-1:]
+    path = activation_path(message)
+    assert path.startswith("/inscription/activation/")
+    return message, path
 
 
-def test_the_corrected_sign_up_takes_over_the_structure_of_the_mistyped_one(app, client):
+def test_the_corrected_sign_up_takes_over_the_structure_of_the_mistyped_one(app, client, auth):
     # 1. The mistyped sign-up; something opens its link (a mail scanner): account and structure exist.
     page = sign_up(client, TYPO)
     assert "Check your mailbox" in page and TYPO in page
@@ -82,7 +62,7 @@ def test_the_corrected_sign_up_takes_over_the_structure_of_the_mistyped_one(app,
     # 3. The right mailbox is told it will manage the structure, not that it asks to join it.
     message, link = signup_link(app, RIGHT)
     assert message.subject == "Activate your account"
-    [summary] = [m for m in mails(app, RIGHT) if m.kind == "signup_summary"]
+    [summary] = [m for m in mails_to(app, RIGHT) if m.kind == "signup_summary"]
     assert "principal manager" in summary.body_text and "attachment request" not in summary.body_text
 
     # 4. Opening the link: the new account is the principal manager; the mistyped one is gone, and told.
@@ -99,45 +79,24 @@ def test_the_corrected_sign_up_takes_over_the_structure_of_the_mistyped_one(app,
     assert [s.id for s in rows(app, Structure)] == [structure.id]
     events = {(e.action, e.subject_email) for e in rows(app, StructureEvent)}
     assert ("principal_appointed", RIGHT) in events and ("account_deleted", TYPO) in events
-    [notice] = [m for m in mails(app, TYPO) if m.kind == "signup_replaced"]
+    [notice] = [m for m in mails_to(app, TYPO) if m.kind == "signup_replaced"]
     assert "ATELIERS DU LAMPADAIRE BLEU" in notice.body_text and RIGHT not in notice.body_text
     assert scanner.get(typo_link + "?lang=en").status_code == 410  # the mistyped link leads nowhere now
 
     # 5. The person chooses a password and signs in: the structure is theirs to manage.
-    response = client.post(activation, data={
-        "password": PASSWORD, "password_confirm": PASSWORD, "secret_question": "first_pet",
-        "secret_answer": "Rex", "csrf_token": csrf(client)})
+    response = activate(client, activation)
     assert response.status_code == 303, response.get_data(as_text=True)[:500]
-    app.config["TWO_FACTOR"] = "off"
-    response = client.post("/connexion", data={"email": RIGHT, "password": PASSWORD, "csrf_token": csrf(client)})
-    assert response.status_code == 303
+    assert auth.sign_in(RIGHT).status_code == 303
     my_account = client.get("/mon-compte?lang=en").get_data(as_text=True)
     assert "ATELIERS DU LAMPADAIRE BLEU" in my_account and "Principal manager" in my_account
     assert client.get(f"/structures/{structure.id}/demandes").status_code == 200
 
 
-def make_account(app, email, active=True):
-    with app.app_context(), db.connection_context():
-        return Account.create(
-            email=email, first_name="Test", last_name="Person", contact_email=email, terms_accepted_at=utcnow(),
-            password_hash=hash_password(PASSWORD) if active else None, is_active=active,
-            activated_at=utcnow() if active else None, locale="en",
-        ).id
-
-
 def structure_managed_by(app, account_id):
-    with app.app_context(), db.connection_context():
-        structure = Structure.create(identifier_type="SIRET", identifier=SIRET, company_name="ATELIERS DU LAMPADAIRE BLEU",
-                                     address_line="12 BIS AVENUE DES LILAS", postcode="75012", city="PARIS",
-                                     structure_type="company")
-        Membership.create(account=account_id, structure=structure, role=Role.PRINCIPAL_MANAGER)
-        return structure.id
-
-
-def sign_in(app, client, email):
-    app.config["TWO_FACTOR"] = "off"
-    response = client.post("/connexion", data={"email": email, "password": PASSWORD, "csrf_token": csrf(client)})
-    assert response.status_code == 303
+    structure_id = make_structure(app, "ATELIERS DU LAMPADAIRE BLEU", SIRET, address_line="12 BIS AVENUE DES LILAS",
+                                  postcode="75012", city="PARIS")
+    add_member(app, account_id, structure_id, Role.PRINCIPAL_MANAGER)
+    return structure_id
 
 
 def create_structure(client):
@@ -145,11 +104,11 @@ def create_structure(client):
         "identifier_type": "SIRET", "identifier": SIRET, "action": "create", "csrf_token": csrf(client)})
 
 
-def test_a_signed_in_person_creating_the_structure_takes_it_over(app, client):
+def test_a_signed_in_person_creating_the_structure_takes_it_over(app, client, auth):
     stale = make_account(app, "stale@example.fr", active=False)
     structure_id = structure_managed_by(app, stale)
     make_account(app, "owner@example.fr")
-    sign_in(app, client, "owner@example.fr")
+    assert auth.sign_in("owner@example.fr").status_code == 303
     page = client.get("/structures/nouvelle?lang=en")
     assert page.status_code == 200
     fragment = client.post("/structures/nouvelle/identifiant?lang=en", headers={"HX-Request": "true"}, data={
@@ -167,11 +126,11 @@ def test_a_signed_in_person_creating_the_structure_takes_it_over(app, client):
     assert rows(app, AttachmentRequest) == []
 
 
-def test_a_structure_whose_manager_activated_is_never_taken_over(app, client):
+def test_a_structure_whose_manager_activated_is_never_taken_over(app, client, auth):
     manager = make_account(app, "manager@example.fr")
     structure_id = structure_managed_by(app, manager)
     make_account(app, "owner@example.fr")
-    sign_in(app, client, "owner@example.fr")
+    assert auth.sign_in("owner@example.fr").status_code == 303
     assert create_structure(client).status_code == 303
     [request] = rows(app, AttachmentRequest)
     assert request.structure_id == structure_id and request.account.email == "owner@example.fr"

@@ -55,6 +55,20 @@ def expect_prefilled_demo_company(page):
     )
 
 
+def wait_for_htmx(page, selector):
+    """Returns once the element `selector` (swapped in) has been processed by htmx: then it listens."""
+    page.wait_for_function(
+        "(selector) => { const e = document.querySelector(selector);"
+        " return Boolean(e && e['htmx-internal-data'] && e['htmx-internal-data'].initHash); }",
+        arg=selector,
+    )
+
+
+def assert_no_sideways_scroll(page, where):
+    sizes = page.evaluate("({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
+    assert sizes["scroll"] <= sizes["inner"], f"{where}: the page scrolls sideways {sizes}"
+
+
 def choose_siret_with_js(page):
     """Choosing the type swaps in the identifier field with its hint, without a page load."""
     page.evaluate("window.__sameDocument = true")
@@ -64,10 +78,7 @@ def choose_siret_with_js(page):
     expect(page.locator("#identifier-hint")).to_have_text(re.compile(r"14 (chiffres|digits)"))
     # A swapped-in input listens once htmx has processed it (after the settle delay); a person takes
     # longer than that to start typing, the test's fill() may not.
-    page.wait_for_function(
-        "() => { const e = document.getElementById('identifier');"
-        " return Boolean(e && e['htmx-internal-data'] && e['htmx-internal-data'].initHash); }"
-    )
+    wait_for_htmx(page, "#identifier")
     assert page.evaluate("window.__sameDocument") is True, "choosing the type reloaded the page"
     return identifier
 
@@ -84,6 +95,21 @@ def open_mailbox(page, email, at_least=1, seconds=10):
         page.wait_for_timeout(200)
     expect(subjects.first).to_be_visible()
     return subjects
+
+
+def link_in_mailbox(page, email, path, seconds=20):
+    """The first link to `path` in the dev mailbox of `email`. The e-mails of a sign-up are written once
+    its answer has left: look again, as a person would, until one is there."""
+    deadline = time.monotonic() + seconds
+    while True:
+        subjects = open_mailbox(page, email, seconds=max(0.0, deadline - time.monotonic()))
+        for href in [subjects.nth(i).get_attribute("href") for i in range(subjects.count())]:
+            page.goto(href)
+            found = page.locator(f'.devmail-body a[href*="{path}"]')
+            if found.count():
+                return found.first.get_attribute("href")
+        assert time.monotonic() < deadline, f"no e-mail with a link to {path} for {email}"
+        page.wait_for_timeout(250)
 
 
 def read_activation_link(page, base_url, email):

@@ -4,25 +4,15 @@ Every e2e test fails on a problem its browser reported (tests/e2e/browser_proble
 conftest.py's pytest_runtest_call). These tests show that the watch sees what it must, and walk the
 journeys where a walk in Chromium once logged "Applying inline style violates ... style-src 'self'":
 the SIRET pre-fill, swapping identifier types (EU VAT among them) and the workspace switches.
-Helpers are local: no test module imports another.
+Shared helpers come from steps.py; no test module imports another.
 """
 import re
-import time
-import uuid
 
 from playwright.sync_api import expect
 
+from .steps import activate_account, link_in_mailbox, new_email, sign_in, wait_for_htmx
+
 SIRET = "90110001600012"  # the demo register's ATELIERS DU LAMPADAIRE BLEU
-PASSWORD = "Horizon#Velours42"
-
-
-def wait_for_htmx(page, selector):
-    """A swapped-in control listens once htmx has processed it."""
-    page.wait_for_function(
-        "(selector) => { const e = document.querySelector(selector);"
-        " return Boolean(e && e['htmx-internal-data'] && e['htmx-internal-data'].initHash); }",
-        arg=selector,
-    )
 
 
 def choose_type(page, value):
@@ -43,21 +33,6 @@ def type_identifier(page, value):
     page.locator("#identifier").press_sequentially(value[:-1], delay=20)
     with page.expect_response(lambda response: response.url.endswith("/identifiant")):
         page.locator("#identifier").press(value[-1])
-
-
-def link_in_mailbox(page, email, path, seconds=20):
-    """The first link to `path` in the development mailbox of `email`. The e-mails of a sign-up are
-    written once its answer has left: look again, as a person would, until one is there."""
-    deadline = time.monotonic() + seconds
-    while True:
-        page.goto(f"/dev/mailbox/?to={email}")
-        for href in [a.get_attribute("href") for a in page.locator(".devmail-list tbody a").all()]:
-            page.goto(href)
-            found = page.locator(f'.devmail-body a[href*="{path}"]')
-            if found.count():
-                return found.first.get_attribute("href")
-        assert time.monotonic() < deadline, f"no e-mail with a link to {path} for {email}"
-        page.wait_for_timeout(250)
 
 
 def csp_violations(page):
@@ -96,7 +71,7 @@ def test_the_watch_sees_csp_violations_and_page_errors_in_every_page_of_the_cont
 
 def test_prefill_type_swaps_and_workspace_switches_leave_the_console_clean(js_page, live_server, browser_problems):
     page = js_page
-    email = f"e2e-{uuid.uuid4().hex[:10]}@example.fr"
+    email = new_email()
     page.goto("/inscription")
     page.fill("#login_email", email)
     page.fill("#login_email_confirm", email)
@@ -129,18 +104,8 @@ def test_prefill_type_swaps_and_workspace_switches_leave_the_console_clean(js_pa
     assert csp_violations(page) == []
 
     # Activation from the development mailbox, then sign in.
-    page.goto(link_in_mailbox(page, email, "/activation/"))
-    page.fill("#password", PASSWORD)
-    page.fill("#password_confirm", PASSWORD)
-    page.select_option("#secret_question", index=1)
-    page.fill("#secret_answer", "Médor")
-    page.locator("main form button[type=submit]").last.click()
-    page.wait_for_load_state()
-    page.goto("/connexion")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_url("**/mon-compte**")
+    activate_account(page, link_in_mailbox(page, email, "/activation/"), js=False)
+    sign_in(page, email)
 
     # The workspace switches: each one saves with htmx and swaps its row.
     page.locator("main a[href*='/espaces-de-travail']").first.click()

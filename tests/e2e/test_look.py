@@ -3,30 +3,20 @@ one on phones, the GOV.UK / DSFR patterns people know (error borders on every ki
 postcode field sized to a postcode, a search box that looks like one, summary lists whose columns line
 up), nothing wider than a 360 px screen, and the footer's pages, which pass axe.
 
-Helpers are local: no test module imports another.
+Shared helpers come from tests/factories.py and steps.py; no test module imports another.
 """
 import re
 
 import pytest
+from factories import add_member, make_account, make_structure
 from playwright.sync_api import expect
+
+from webapp.models import Role
+
+from .steps import sign_in, wait_for_htmx
 
 FOOTER_PAGES = ["/aide", "/accessibilite", "/mentions-legales", "/donnees-personnelles", "/conditions-generales"]
 ERROR_RED = "rgb(179, 38, 30)"  # --color-error
-PASSWORD = "Horizon#Velours42"
-AXE_OPTIONS = {
-    "resultTypes": ["violations"],
-    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
-}
-
-
-def axe_violations(page):
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, options=AXE_OPTIONS)
-    return [
-        f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response.get("violations", [])
-    ]
 
 
 def sideways_overflow(page):
@@ -60,14 +50,6 @@ def fieldsets(page):
     return personal, structure
 
 
-def wait_for_htmx(page, selector):
-    page.wait_for_function(
-        "(selector) => { const e = document.querySelector(selector);"
-        " return Boolean(e && e['htmx-internal-data'] && e['htmx-internal-data'].initHash); }",
-        arg=selector,
-    )
-
-
 def prefill_siret(page, siret="90110002400016"):
     """The demo register's BOULANGERIE IMAGINAIRE DU COIN, 69003 LYON."""
     page.select_option("#identifier_type", "SIRET")
@@ -78,30 +60,11 @@ def prefill_siret(page, siret="90110002400016"):
 
 def make_manager(app, email="look@example.fr"):
     """An active account, principal manager of a structure, written straight into the database."""
-    from webapp.credentials import hash_password
-    from webapp.extensions import db
-    from webapp.models import Account, Membership, Role, Structure, utcnow
-
-    with app.app_context(), db.connection_context():
-        account = Account.create(
-            email=email, first_name="Léa", last_name="Lambert", contact_email=email, terms_accepted_at=utcnow(),
-            password_hash=hash_password(PASSWORD), secret_question="first_pet",
-            secret_answer_hash=hash_password("medor"), is_active=True, activated_at=utcnow(),
-        )
-        structure = Structure.create(
-            identifier_type="SIRET", identifier="90110001600012", company_name="ATELIERS DU LAMPADAIRE BLEU",
-            address_line="12 BIS AVENUE DES LILAS", postcode="75012", city="PARIS", structure_type="company",
-        )
-        Membership.create(account=account, structure=structure, role=Role.PRINCIPAL_MANAGER)
+    account_id = make_account(app, email, first_name="Léa", last_name="Lambert", secret_answer="medor", locale="fr")
+    structure_id = make_structure(app, "ATELIERS DU LAMPADAIRE BLEU", "90110001600012",
+                                  address_line="12 BIS AVENUE DES LILAS", postcode="75012", city="PARIS")
+    add_member(app, account_id, structure_id, Role.PRINCIPAL_MANAGER)
     return email
-
-
-def sign_in(page, email):
-    page.goto("/connexion")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_url("**/mon-compte**")
 
 
 # --- (a) the sign-up page's columns --------------------------------------------------------------
@@ -257,7 +220,7 @@ def test_summary_lists_line_up(js_page, live_server):
 # --- (c) the footer's pages -----------------------------------------------------------------------
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
-def test_the_footer_pages_pass_axe_and_fit_a_phone(js_page, lang):
+def test_the_footer_pages_pass_axe_and_fit_a_phone(js_page, axe, lang):
     page = js_page
     problems = {}
     for width in (1280, 360):
@@ -267,7 +230,7 @@ def test_the_footer_pages_pass_axe_and_fit_a_phone(js_page, lang):
         assert [footer_links.nth(i).get_attribute("href") for i in range(footer_links.count())] == FOOTER_PAGES
         for url in FOOTER_PAGES:
             page.goto(url)
-            found = axe_violations(page)
+            found = axe.violations(page)
             if found:
                 problems[f"{url} at {width}px"] = found
             assert_fits(page, url)

@@ -7,10 +7,13 @@ focus: visible where the person is looking, and read out by a screen reader. axe
 import re
 
 import pytest
+from factories import add_member, add_request, make_account, make_structure
 from playwright.sync_api import expect
 
+from webapp.models import Role
 
-PASSWORD = "Horizon#Velours42"
+from .steps import assert_no_sideways_scroll, sign_in
+
 MANAGER = "manager@example.fr"
 # Long names and addresses, as people have them: they must wrap, never push the page sideways.
 REQUESTERS = (
@@ -24,40 +27,16 @@ REFUSED = re.compile(r"(a été refusée|was refused)")
 
 def seed(app):
     """An active principal manager of a structure, and two people waiting for a decision."""
-    from webapp.credentials import hash_password
-    from webapp.extensions import db
-    from webapp.models import Account, AttachmentRequest, Membership, Role, Structure, utcnow
+    def person(email, first, last, active):
+        return make_account(app, email, active, first_name=first, last_name=last,
+                            contact_email=email.replace("@", ".contact@"), locale="fr")
 
-    def account(email, first, last, active):
-        return Account.create(
-            email=email, first_name=first, last_name=last, contact_email=email.replace("@", ".contact@"),
-            terms_accepted_at=utcnow(), password_hash=hash_password(PASSWORD) if active else None,
-            is_active=active, activated_at=utcnow() if active else None, locale="fr",
-        )
-
-    with app.app_context(), db.connection_context():
-        structure = Structure.create(
-            identifier_type="SIRET", identifier="90110001600012", company_name="ATELIERS DU LAMPADAIRE BLEU",
-            address_line="12 BIS AVENUE DES LILAS", postcode="75012", city="PARIS", structure_type="company",
-        )
-        Membership.create(account=account(MANAGER, "Alice", "Martin", True), structure=structure,
-                          role=Role.PRINCIPAL_MANAGER)
-        for first, last, email in REQUESTERS:
-            AttachmentRequest.create(account=account(email, first, last, False), structure=structure)
-        return structure.id
-
-
-def sign_in(page):
-    page.goto("/connexion")
-    page.fill("#email", MANAGER)
-    page.fill("#password", PASSWORD)
-    page.locator("#password").press("Enter")
-    page.wait_for_url("**/mon-compte**")
-
-
-def assert_no_sideways_scroll(page, where):
-    sizes = page.evaluate("({scroll: document.scrollingElement.scrollWidth, inner: window.innerWidth})")
-    assert sizes["scroll"] <= sizes["inner"], f"{where}: the page scrolls sideways {sizes}"
+    structure = make_structure(app, "ATELIERS DU LAMPADAIRE BLEU", "90110001600012",
+                               address_line="12 BIS AVENUE DES LILAS", postcode="75012", city="PARIS")
+    add_member(app, person(MANAGER, "Alice", "Martin", True), structure, Role.PRINCIPAL_MANAGER)
+    for first, last, email in REQUESTERS:
+        add_request(app, person(email, first, last, False), structure)
+    return structure
 
 
 def assert_on_screen(page, locator, where):
@@ -140,7 +119,7 @@ def test_requests_fit_the_screen_and_decisions_are_announced(chromium, live_serv
     context.set_default_timeout(10_000)
     try:
         page = browser_problems.watch(context.new_page())
-        sign_in(page)
+        sign_in(page, MANAGER)
         page.goto(f"/structures/{structure_id}/demandes")
         where = f"{viewport}, {'JS' if javascript else 'no JS'}"
         expect(page.locator("h1")).to_have_text(re.compile("Demandes de rattachement|Attachment requests"))
