@@ -41,7 +41,8 @@ def seed(app):
 
 def assert_on_screen(page, locator, where):
     """The element, scrolled to, lies wholly inside the viewport."""
-    locator.scroll_into_view_if_needed()
+    # scrollIntoViewIfNeeded leaves an element that is partly visible where it is: bring it wholly in.
+    locator.evaluate("element => element.scrollIntoView({block: 'nearest', inline: 'nearest'})")
     box = locator.bounding_box()
     view = page.evaluate("({width: window.innerWidth, height: window.innerHeight})")
     assert box is not None, f"{where}: not rendered"
