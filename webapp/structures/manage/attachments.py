@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from webapp.extensions import db
 from webapp.mail.outbox import queue_email
@@ -209,7 +210,9 @@ def remind_managers(now=None):
             waiting = len(pending_requests(structure))
             for manager in managers:
                 queue_email(
-                    manager.email, "manager_reminder", _l("Attachment requests are waiting for your decision"),
+                    manager.email, "manager_reminder",
+                    lazy_ngettext("An attachment request is waiting for your decision",
+                                  "Attachment requests are waiting for your decision", waiting),
                     locale=manager.locale, account=manager, structure=structure, count=waiting,
                     days=current_app.config["ATTACHMENT_REMINDER_DAYS"],
                     requests_url=external_url("structures.requests", structure_id=structure.id),

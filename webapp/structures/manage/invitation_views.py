@@ -2,6 +2,7 @@
 from flask import flash, g, redirect, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from webapp.auth import login_required, structure_for_manager
 from webapp.mail.outbox import deliver_after_commit
@@ -10,6 +11,7 @@ from webapp.web.rendering import render
 from webapp.structures.manage import bp
 from webapp.structures.manage.forms import InvitationSignupForm, InviteForm
 from webapp.structures.manage.invitations import (
+    INVITATION_DAYS,
     InvitationError,
     accept_invitation,
     accept_with_new_account,
@@ -36,11 +38,15 @@ def send_invitation(structure_id):
         else:
             deliver_after_commit()
             if resent:
-                flash(_("A new invitation was sent to %(email)s; the link sent before no longer works. "
-                        "The new link is valid for 7 days.", email=form.email.data), "success")
-            else:
-                flash(_("An invitation was sent to %(email)s. The link is valid for 7 days.", email=form.email.data),
+                flash(ngettext("A new invitation was sent to %(email)s; the link sent before no longer works. "
+                               "The new link is valid for %(num)d day.",
+                               "A new invitation was sent to %(email)s; the link sent before no longer works. "
+                               "The new link is valid for %(num)d days.", INVITATION_DAYS, email=form.email.data),
                       "success")
+            else:
+                flash(ngettext("An invitation was sent to %(email)s. The link is valid for %(num)d day.",
+                               "An invitation was sent to %(email)s. The link is valid for %(num)d days.",
+                               INVITATION_DAYS, email=form.email.data), "success")
             return redirect(url_for("structures.members", structure_id=structure.id), code=303)
     return members_page(structure, membership, status=422, invite_form=form)
 

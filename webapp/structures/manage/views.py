@@ -2,6 +2,7 @@
 from flask import abort, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 
 from webapp.auth import login_required, structure_for_manager, structure_for_member
 from webapp.mail.outbox import deliver_after_commit
@@ -83,7 +84,8 @@ def requests(structure_id):
         reasons = {i: (request.form.get(f"reason_{i}") or "").strip() for i in ids}
         for i, text in reasons.items():
             if len(text) > MAX_REASON_LENGTH:
-                row_errors[i] = _l("The reason is too long: at most %(max)d characters.", max=MAX_REASON_LENGTH)
+                row_errors[i] = lazy_ngettext("The reason is too long: at most %(num)d character.",
+                                              "The reason is too long: at most %(num)d characters.", MAX_REASON_LENGTH)
         form.validate()
         if not ids:
             problem = _l("Select at least one request, then choose to approve or refuse.")
