@@ -83,7 +83,7 @@ def choose_siret_with_js(page):
     return identifier
 
 
-def open_mailbox(page, email, at_least=1, seconds=10):
+def open_mailbox(page, email, at_least=1, seconds=30):
     """The dev mailbox of `email`, reloaded like a newcomer would until `at_least` e-mails are there:
     a sign-up's e-mails are written once its answer has been sent, a moment after the page shows."""
     deadline = time.monotonic() + seconds
@@ -97,7 +97,7 @@ def open_mailbox(page, email, at_least=1, seconds=10):
     return subjects
 
 
-def link_in_mailbox(page, email, path, seconds=20):
+def link_in_mailbox(page, email, path, seconds=30):
     """The first link to `path` in the dev mailbox of `email`. The e-mails of a sign-up are written once
     its answer has left: look again, as a person would, until one is there."""
     deadline = time.monotonic() + seconds
