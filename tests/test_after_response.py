@@ -3,11 +3,13 @@ address (no look-up, no e-mail); the look-up, the link and the SMTP delivery hap
 left. So neither the answer nor its timing tells whether an account uses the address."""
 import logging
 import re
+import time
 from datetime import timedelta
 
 import pytest
 from factories import csrf, submit
 
+import webapp.mail.after_response as after_response_module
 from webapp.extensions import db
 from webapp.models import AccountToken, utcnow
 
@@ -122,3 +124,35 @@ def test_a_failure_after_the_answer_is_logged_and_harms_nothing(app, pending_ali
         response.close()
     assert "Work after the response failed" in caplog.text
     assert client.get("/connexion").status_code == 200
+
+
+def wait_for(condition, seconds=10.0):
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return condition()
+
+
+def test_the_work_runs_even_if_the_server_never_closes_the_response(app, active_alice, outbox, monkeypatch):
+    """werkzeug's server skips close() when the browser drops the connection early: the timer runs the work."""
+    monkeypatch.setattr(after_response_module, "FALLBACK_SECONDS", 0.3)
+    before = len(outbox())
+    client = app.test_client()
+    response = client.post("/mot-de-passe-oublie", data={"email": "alice@example.fr", "csrf_token": csrf(client)})
+    assert response.status_code == 303 and len(outbox()) == before  # nothing before the answer
+    assert wait_for(lambda: len(outbox()) == before + 1), "the work never ran without close()"
+    assert outbox()[-1].kind == "password_reset"
+    response.close()  # a close() that comes after the timer does not run the work again
+    time.sleep(0.3)
+    assert len(outbox()) == before + 1
+
+
+def test_close_runs_the_work_once_and_the_timer_does_not_run_it_again(app, active_alice, outbox, monkeypatch):
+    monkeypatch.setattr(after_response_module, "FALLBACK_SECONDS", 0.3)
+    before = len(outbox())
+    client = app.test_client()
+    response = client.post("/mot-de-passe-oublie", data={"email": "alice@example.fr", "csrf_token": csrf(client)})
+    response.close()
+    assert len(outbox()) == before + 1  # at once, on close()
+    time.sleep(0.6)  # past the timer's moment
+    assert len(outbox()) == before + 1
