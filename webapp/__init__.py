@@ -11,6 +11,7 @@ from webapp.extensions import csrf, db, htmx
 from webapp.i18n import init_i18n
 from webapp.extensions import mail as mail_extension
 from webapp.account.known_devices import known_device
+from webapp.mail.after_response import init_after_response
 from webapp.mail.delivery import init_delivery
 from webapp.web.limits import init_limits
 from webapp.web.url_converters import register_url_converters
@@ -40,6 +41,7 @@ def create_app(overrides=None):
     init_oidc(app)  # OpenID Connect provider: routes, Authlib server, `flask oidc` commands
     init_limits(app, known_browser=known_device)
     init_delivery(app)  # the outbox's background thread (OUTBOX_DELIVERY)
+    init_after_response(app)  # work after the answer runs once it has been sent (mail/after_response.py)
     register_periodic_jobs(app)  # run by that thread
     register_cli(app)
     register_hooks(app)

@@ -2,33 +2,33 @@
 
 The sign-up, "send the link again" and "forgot password" answer the same page for every address;
 whether the address has an account is looked up afterwards, so the answer's time says nothing about
-it. The WSGI server calls the response's close() after sending it (gunicorn, werkzeug); the work runs
-then, in a copy of the request's context (url_for and the language work) with a database connection
-of its own, and the outbox is handed over (delivery.py: the background thread is woken). A failure is
-logged: the person can ask again.
+it. The work runs in a copy of the request's context (url_for and the language work) with a database
+connection of its own, then the outbox is handed over (delivery.py: the background thread is woken).
+A failure is logged: the person can ask again.
 
-A server may never call close(): werkzeug's (`flask run`, the end-to-end tests) skips it when the
-browser drops the connection as soon as it has a redirect's headers, which Chromium sometimes does. So
-a timer runs the work FALLBACK_SECONDS after the answer was handed to the server if close() has not
-come by then; whichever comes first runs it, once. By then the answer has long left: the timing still
-says nothing.
+When is "once the answer has left"? The WSGI server iterates over the response, writing each piece to
+the socket, then calls its close(). `init_after_response` wraps the application so that the work runs
+as soon as the last piece has been written (the server asks for the next one), or at close(),
+whichever comes first, once. Both are needed: gunicorn and werkzeug iterate then close, but werkzeug's
+server (`flask run`, the end-to-end tests) never calls close() when the browser resets the connection
+after reading a redirect, which Chromium sometimes does; the sign-up's e-mails were lost then.
 """
 import logging
 import threading
 
-from flask import after_this_request, copy_current_request_context
+from flask import copy_current_request_context, request
 
 from webapp.extensions import db
 from webapp.mail.outbox import deliver_after_commit
 
 log = logging.getLogger(__name__)
 
-FALLBACK_SECONDS = 2.0
+ENVIRON_KEY = "portal.after_response"
 
 
 def after_response(work=None, *args):
     """Run work(*args), if any, then hand the outbox over, once the current response has been sent."""
-    claimed = threading.Lock()  # close() or the timer: the first to take it runs the work
+    claimed = threading.Lock()  # the end of the iteration or close(): the first to take it runs the work
 
     @copy_current_request_context
     def run():
@@ -44,15 +44,37 @@ def after_response(work=None, *args):
         if claimed.acquire(blocking=False):
             run()
 
-    @after_this_request
-    def schedule(response):
-        timer = threading.Timer(FALLBACK_SECONDS, run_once)
-        timer.daemon = True
+    request.environ.setdefault(ENVIRON_KEY, []).append(run_once)  # WhenSent runs it
 
-        def closed():
-            timer.cancel()
-            run_once()
 
-        response.call_on_close(closed)
-        timer.start()
-        return response
+class WhenSent:
+    """The response of the wrapped application, running the request's after_response work once its
+    last piece has been handed to the server (or at close(), if that comes first)."""
+
+    def __init__(self, iterable, environ):
+        self.iterable, self.environ = iterable, environ
+
+    def __iter__(self):
+        yield from self.iterable
+        self.run()
+
+    def close(self):
+        try:
+            close = getattr(self.iterable, "close", None)
+            if close is not None:
+                close()
+        finally:
+            self.run()
+
+    def run(self):
+        for work in self.environ.pop(ENVIRON_KEY, []):
+            work()
+
+
+def init_after_response(app):
+    wrapped = app.wsgi_app
+
+    def wsgi_app(environ, start_response):
+        return WhenSent(wrapped(environ, start_response), environ)
+
+    app.wsgi_app = wsgi_app
