@@ -75,6 +75,8 @@ def init_after_response(app):
     wrapped = app.wsgi_app
 
     def wsgi_app(environ, start_response):
-        return WhenSent(wrapped(environ, start_response), environ)
+        iterable = wrapped(environ, start_response)  # the view has run: its work, if any, is registered
+        # Only answers with work are wrapped: the others keep gunicorn's sendfile for static files.
+        return WhenSent(iterable, environ) if ENVIRON_KEY in environ else iterable
 
     app.wsgi_app = wsgi_app
