@@ -168,6 +168,13 @@ def add_request(app, account_id, structure_id, **values):
         return AttachmentRequest.create(account=account_id, structure=structure_id, **values).id
 
 
+def from_ip(app, ip):
+    """A test client whose requests come from the address `ip` (for limits counted per address)."""
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = ip
+    return client
+
+
 # --- Signing up -----------------------------------------------------------------------------------------
 
 CAPTCHA = re.compile(r'name="captcha_id" value="([^"]+)"')

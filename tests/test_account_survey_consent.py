@@ -6,31 +6,16 @@ import json
 import re
 
 import pytest
-from factories import account, csrf
+from factories import account, csrf, submit
 
 from webapp.extensions import db
 from webapp.signup.models import HeldSignup
 
 PASSWORD = "Correct-Horse-42x"
-TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 def sign_up(client, outbox, consent):
-    page = client.get("/inscription?lang=en").get_data(as_text=True)
-    data = {
-        "login_email": "alice@example.fr", "login_email_confirm": "alice@example.fr",
-        "first_name": "Alice", "last_name": "Martin", "phone": "", "contact_email": "",
-        "accept_terms": "y", "identifier_type": "SIRET", "identifier": "90110001600012",
-        "structure_type": "company", "company_name": "ATELIERS DU LAMPADAIRE BLEU",
-        "address_line": "12 BIS AVENUE DES LILAS", "postcode": "75012", "city": "PARIS", "country": "FR",
-        "features_shown": "1", "feature_payment_requests": "y", "captcha_answer": "PASSED", "action": "create",
-        "csrf_token": TOKEN.search(page).group(1),
-        "captcha_id": re.search(r'name="captcha_id" value="([^"]+)"', page).group(1),
-    }
-    if consent:
-        data["survey_consent"] = "y"
-    response = client.post("/inscription", data=data)
-    response.close()  # the e-mails are written once the answer has left
+    response = submit(client, phone="", survey_consent="y" if consent else None)
     assert response.status_code == 303
     [mail] = [m for m in outbox() if m.kind == "activation_link"]
     opened = client.get(re.search(r"http://portal\.test(/inscription/activation/[\w-]+)", mail.body_text).group(1))

@@ -5,14 +5,13 @@ import html
 import re
 
 import pytest
-from factories import activate, csrf
+from factories import activate, csrf, submit
 
 from webapp.database import create_tables
 from webapp.extensions import db
 from webapp.models import Account, Membership
 
 PASSWORD = "Correct-Horse-42x"
-TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 def text(response):
@@ -23,17 +22,7 @@ def text(response):
 
 def sign_up_and_open_the_link(client, outbox, email="alice@example.fr"):
     """The sign-up, then its e-mailed link: returns the activation page's path."""
-    page = client.get("/inscription?lang=en").get_data(as_text=True)
-    response = client.post("/inscription", data={
-        "login_email": email, "login_email_confirm": email, "first_name": "Alice", "last_name": "Martin",
-        "accept_terms": "y", "identifier_type": "SIRET", "identifier": "90110001600012",
-        "structure_type": "company", "company_name": "ATELIERS DU LAMPADAIRE BLEU",
-        "address_line": "12 BIS AVENUE DES LILAS", "postcode": "75012", "city": "PARIS", "country": "FR",
-        "features_shown": "1", "feature_payment_requests": "y", "captcha_answer": "PASSED", "action": "create",
-        "csrf_token": TOKEN.search(page).group(1),
-        "captcha_id": re.search(r'name="captcha_id" value="([^"]+)"', page).group(1),
-    })
-    response.close()  # the e-mails are written once the answer has left
+    submit(client, login_email=email, login_email_confirm=email, phone=None, contact_email=None)
     [mail] = [m for m in outbox() if m.kind == "activation_link" and m.recipient == email]
     opened = client.get(re.search(r"http://portal\.test(/inscription/activation/[\w-]+)", mail.body_text).group(1))
     assert opened.status_code == 303

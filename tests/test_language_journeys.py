@@ -5,7 +5,7 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from factories import csrf, mails, make_account
+from factories import csrf, mails, make_account, submit
 
 from webapp.extensions import db
 from webapp.models import Account, AttachmentRequest, Structure
@@ -57,17 +57,8 @@ def path_of(link):
 
 
 def sign_up(client, lang, email="alice@example.fr"):
-    page = client.get(f"/inscription?lang={lang}").get_data(as_text=True)
-    response = client.post("/inscription", data={
-        "login_email": email, "login_email_confirm": email, "first_name": "Alice", "last_name": "Martin",
-        "accept_terms": "y", "identifier_type": "SIRET", "identifier": "90110001600012",
-        "structure_type": "company", "company_name": "ATELIERS DU LAMPADAIRE BLEU",
-        "address_line": "12 BIS AVENUE DES LILAS", "postcode": "75012", "city": "PARIS", "country": "FR",
-        "features_shown": "1", "feature_payment_requests": "y", "captcha_answer": "PASSED", "action": "create",
-        "csrf_token": TOKEN.search(page).group(1),
-        "captcha_id": re.search(r'name="captcha_id" value="([^"]+)"', page).group(1),
-    })
-    response.close()  # the e-mails are written once the answer has left
+    response = submit(client, from_page=f"/inscription?lang={lang}", login_email=email, login_email_confirm=email,
+                      phone=None, contact_email=None)
     assert response.status_code == 303
 
 

@@ -3,7 +3,7 @@ import re
 import uuid
 
 import pytest
-from factories import WRONG_PASSWORD, csrf, open_page, signup_data
+from factories import WRONG_PASSWORD, csrf, from_ip, open_page, signup_data
 
 from webapp import create_app
 from webapp.extensions import db
@@ -19,12 +19,6 @@ def limited_app(app_config):
     yield app
     if not db.is_closed():
         db.close()
-
-
-def from_ip(app, ip):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = ip
-    return client
 
 
 def test_sign_in_per_ip_limit_answers_429_page_saying_when_to_retry(limited_app, auth):

@@ -4,6 +4,7 @@ import html
 import re
 
 import pytest
+from factories import from_ip
 
 from webapp import create_app
 from webapp.extensions import db
@@ -20,12 +21,6 @@ def limited_app(app_config):
     yield app
     if not db.is_closed():
         db.close()
-
-
-def from_ip(app, ip):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = ip
-    return client
 
 
 def open_signup(client, lang="en"):

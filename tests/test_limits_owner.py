@@ -4,7 +4,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from factories import NEW_PASSWORD, WRONG_PASSWORD, csrf, forgot, open_page, reset, reset_path, signup_data
+from factories import NEW_PASSWORD, WRONG_PASSWORD, csrf, forgot, from_ip, open_page, reset, reset_path, signup_data
 
 from webapp.account.lockout import SignInFailure
 from webapp.extensions import db
@@ -20,12 +20,6 @@ def limits():
 @pytest.fixture
 def app_config(app_config, limits):
     return dict(app_config, RATELIMIT_ENABLED=True, TWO_FACTOR="off", **limits)
-
-
-def from_ip(app, ip):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = ip
-    return client
 
 
 def let_lockout_pass(app, lock=True):

@@ -9,26 +9,17 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from factories import submit
 
 
 EMAIL = "camille@example.fr"
 PASSWORD = "Horizon#Velours42"
-TOKEN = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
 
 def sign_up(app):
-    client = app.test_client()
-    page = client.get("/inscription?lang=fr").get_data(as_text=True)
-    response = client.post("/inscription", data={
-        "login_email": EMAIL, "login_email_confirm": EMAIL, "first_name": "Camille", "last_name": "Roux",
-        "accept_terms": "y", "identifier_type": "SIRET", "identifier": "90110001600012",
-        "structure_type": "company", "company_name": "ATELIERS DU LAMPADAIRE BLEU",
-        "address_line": "12 BIS AVENUE DES LILAS", "postcode": "75012", "city": "PARIS", "country": "FR",
-        "features_shown": "1", "feature_payment_requests": "y", "captcha_answer": "PASSED", "action": "create",
-        "csrf_token": TOKEN.search(page).group(1),
-        "captcha_id": re.search(r'name="captcha_id" value="([^"]+)"', page).group(1),
-    })
-    response.close()  # the e-mails are written once the answer has left
+    response = submit(app.test_client(), from_page="/inscription?lang=fr", login_email=EMAIL,
+                      login_email_confirm=EMAIL, first_name="Camille", last_name="Roux", phone=None,
+                      contact_email=None)
     assert response.status_code == 303
 
 

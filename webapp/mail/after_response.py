@@ -14,7 +14,6 @@ server (`flask run`, the end-to-end tests) never calls close() when the browser 
 after reading a redirect, which Chromium sometimes does; the sign-up's e-mails were lost then.
 """
 import logging
-import threading
 
 from flask import copy_current_request_context, request
 
@@ -28,8 +27,6 @@ ENVIRON_KEY = "portal.after_response"
 
 def after_response(work=None, *args):
     """Run work(*args), if any, then hand the outbox over, once the current response has been sent."""
-    claimed = threading.Lock()  # the end of the iteration or close(): the first to take it runs the work
-
     @copy_current_request_context
     def run():
         try:
@@ -40,11 +37,7 @@ def after_response(work=None, *args):
             log.exception("Work after the response failed; the visitor may ask again")
         deliver_after_commit()
 
-    def run_once():
-        if claimed.acquire(blocking=False):
-            run()
-
-    request.environ.setdefault(ENVIRON_KEY, []).append(run_once)  # WhenSent runs it
+    request.environ.setdefault(ENVIRON_KEY, []).append(run)  # WhenSent runs it, once
 
 
 class WhenSent:
@@ -67,6 +60,7 @@ class WhenSent:
             self.run()
 
     def run(self):
+        # Taken out of the environ: whichever of the end of the iteration and close() comes first runs it.
         for work in self.environ.pop(ENVIRON_KEY, []):
             work()
 
